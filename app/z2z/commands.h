@@ -1,0 +1,9 @@
+// The `z2z` sub-commands. Each lives in its own cmd_<name>.cpp and returns the process exit code
+// (0 ok, 1 runtime failure, 2 bad input or usage). argv[0] is the sub-command name.
+#pragma once
+
+namespace z2z::cli {
+
+int cmd_lzw(int argc, char** argv);
+
+}  // namespace z2z::cli

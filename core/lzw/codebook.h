@@ -1,0 +1,107 @@
+// Codebook — the bijection (sequence of 2..S base ids) <-> hypertoken id of the zip2zip LZW codec
+// (reference §1.2), built for speed: no vector hashing on the hot path.
+//
+// Storage:
+//  * a trie over base ids. A sequence is a node handle: handles < V are the single base tokens,
+//    handles >= V index `nodes_`. Children are found in one flat open-addressing table keyed by
+//    (parent handle, next base id). A node may exist without being an entry (the decoder can create
+//    entries whose proper prefixes are not entries, §1.2), so each node says whether it is one.
+//  * expansions of all entries in one arena (`arena_`), addressed per slot (id - V).
+//  * hypertoken ids normally arrive in order; ids far ahead of the dense slot table (the decoder's
+//    "trust the received id" branch, §1.4 item 5) go to a small sparse map.
+// Not thread-safe; one codebook per stream.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "core/lzw/config.h"
+
+namespace z2z::lzw {
+
+class Codebook {
+ public:
+  using Handle = std::uint32_t;
+  static constexpr Handle kNone = 0xFFFFFFFFu;
+
+  explicit Codebook(std::int64_t initial_vocab_size);
+
+  std::int64_t V() const { return v_; }
+  std::size_t size() const { return entry_count_; }  // number of entries
+  void clear();
+
+  // --- id side ------------------------------------------------------------------------------
+  bool contains_id(std::int64_t id) const { return slot_of(id) != nullptr; }
+  // Base ids of entry `id` (empty span if `id` is not an entry).
+  std::span<const TokenId> expansion(std::int64_t id) const;
+  // Trie node of entry `id`, kNone if absent.
+  Handle node_of_id(std::int64_t id) const;
+
+  // --- sequence side (trie) -------------------------------------------------------------------
+  // Child of `node` by base id `token`; kNone if absent or if node is kNone.
+  Handle child(Handle node, TokenId token) const;
+  // Node of a whole sequence (length >= 1, base ids < V), kNone if no entry has it as prefix.
+  Handle find(std::span<const TokenId> seq) const;
+  // Entry id stored at a node, -1 if the node is not an entry (single tokens are never entries).
+  TokenId code_of(Handle node) const { return node < v_ ? -1 : nodes_[node - v_].code; }
+  bool is_entry(Handle node) const { return node != kNone && node >= v_ && nodes_[node - v_].code >= 0; }
+  bool contains(std::span<const TokenId> seq) const { return is_entry(find(seq)); }
+
+  // Insert `seq` (length >= 2, base ids < V) as entry `id`; returns the node of `seq`.
+  // Precondition (checked by callers): no entry holds `id` yet. If `seq` is already an entry
+  // under another id, both ids expand to `seq` and lookups by sequence return the newer id
+  // (the reference's behaviour for its "trust the received id" branch).
+  Handle insert(std::span<const TokenId> seq, TokenId id);
+  // Faster insert when the node of seq[0..n-1] is known: seq = prefix + token.
+  Handle insert_child(Handle prefix_node, std::span<const TokenId> seq, TokenId id);
+
+  // Entries sorted by id: (id, expansion).
+  std::vector<std::pair<TokenId, std::vector<TokenId>>> entries() const;
+  template <typename F>
+  void for_each_entry(F&& f) const {  // f(id, span) in id order
+    for (std::size_t s = 0; s < dense_.size(); ++s)
+      if (dense_[s].len) f(static_cast<TokenId>(v_ + static_cast<std::int64_t>(s)), span_of(dense_[s]));
+    for (const auto& [s, slot] : sparse_) f(static_cast<TokenId>(v_ + s), span_of(slot));
+  }
+
+ private:
+  struct Node {
+    TokenId code;  // entry id or -1
+  };
+  struct Slot {
+    std::uint32_t offset = 0;
+    std::uint32_t len = 0;  // 0 = empty
+    Handle node = kNone;
+  };
+
+  const Slot* slot_of(std::int64_t id) const;
+  Slot* slot_for_insert(std::int64_t id);
+  std::span<const TokenId> span_of(const Slot& s) const { return {arena_.data() + s.offset, s.len}; }
+  Handle child_or_create(Handle parent, TokenId token);
+  void grow_table();
+
+  static std::uint64_t key(Handle parent, TokenId token) {
+    return (std::uint64_t{parent} << 32) | static_cast<std::uint32_t>(token);
+  }
+  std::size_t bucket(std::uint64_t k) const {
+    return static_cast<std::size_t>((k * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+
+  std::int64_t v_;
+  std::vector<Node> nodes_;
+  // flat open addressing, linear probing; kEmptyKey marks a free bucket
+  static constexpr std::uint64_t kEmptyKey = ~std::uint64_t{0};
+  std::vector<std::uint64_t> keys_;
+  std::vector<Handle> values_;
+  std::size_t used_ = 0;
+  int shift_ = 64;
+  std::vector<TokenId> arena_;
+  std::vector<Slot> dense_;
+  std::map<std::int64_t, Slot> sparse_;
+  std::size_t entry_count_ = 0;
+};
+
+}  // namespace z2z::lzw
