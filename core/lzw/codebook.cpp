@@ -1,6 +1,7 @@
 // Codebook: trie + arena implementation. See codebook.h for the layout.
 #include "core/lzw/codebook.h"
 
+#include <bit>
 #include <cassert>
 
 #include "core/util/error.h"
@@ -8,7 +9,7 @@
 namespace z2z::lzw {
 
 namespace {
-constexpr std::size_t kInitialBuckets = 1024;
+constexpr std::size_t kInitialBuckets = 64;
 // A received id more than this far past the dense slot table goes to the sparse map instead of
 // growing the table (protects against `[1, 2, 2000000000]`-style streams).
 constexpr std::int64_t kMaxDenseJump = 1 << 16;
@@ -21,9 +22,7 @@ Codebook::Codebook(std::int64_t initial_vocab_size) : v_(initial_vocab_size) {
 
 void Codebook::clear() {
   nodes_.clear();
-  keys_.assign(kInitialBuckets, kEmptyKey);
-  values_.assign(kInitialBuckets, kNone);
-  shift_ = 64 - 10;
+  table_.clear();  // allocated on the first insert
   used_ = 0;
   arena_.clear();
   dense_.clear();
@@ -31,15 +30,16 @@ void Codebook::clear() {
   entry_count_ = 0;
 }
 
-const Codebook::Slot* Codebook::slot_of(std::int64_t id) const {
-  std::int64_t s = id - v_;
-  if (s < 0) return nullptr;
-  if (s < static_cast<std::int64_t>(dense_.size())) {
-    const Slot& slot = dense_[static_cast<std::size_t>(s)];
-    return slot.len ? &slot : nullptr;
-  }
-  if (sparse_.empty()) return nullptr;
-  auto it = sparse_.find(s);
+void Codebook::reserve(std::size_t n) {
+  std::size_t want = std::bit_ceil(std::max<std::size_t>(kInitialBuckets, 2 * n + 2));
+  if (want > table_.size()) rehash(want);
+  nodes_.reserve(n);
+  dense_.reserve(n);
+  arena_.reserve(n * 3);
+}
+
+const Codebook::Slot* Codebook::sparse_lookup(std::int64_t slot) const {
+  auto it = sparse_.find(slot);
   return it == sparse_.end() ? nullptr : &it->second;
 }
 
@@ -49,6 +49,7 @@ Codebook::Slot* Codebook::slot_for_insert(std::int64_t id) {
   auto n = static_cast<std::int64_t>(dense_.size());
   if (s < n) return &dense_[static_cast<std::size_t>(s)];
   if (s - n > kMaxDenseJump) return &sparse_[s];
+  if (static_cast<std::size_t>(s) >= dense_.capacity()) dense_.reserve(std::max<std::size_t>(64, 2 * static_cast<std::size_t>(s)));
   dense_.resize(static_cast<std::size_t>(s) + 1);
   // Migrate sparse entries now covered by the dense table.
   while (!sparse_.empty() && sparse_.begin()->first <= s) {
@@ -68,17 +69,6 @@ Codebook::Handle Codebook::node_of_id(std::int64_t id) const {
   return s ? s->node : kNone;
 }
 
-Codebook::Handle Codebook::child(Handle node, TokenId token) const {
-  if (node == kNone) return kNone;
-  const std::uint64_t k = key(node, token);
-  const std::size_t mask = keys_.size() - 1;
-  for (std::size_t b = bucket(k);; b = (b + 1) & mask) {
-    const std::uint64_t kb = keys_[b];
-    if (kb == k) return values_[b];
-    if (kb == kEmptyKey) return kNone;
-  }
-}
-
 Codebook::Handle Codebook::find(std::span<const TokenId> seq) const {
   if (seq.empty() || seq[0] < 0 || seq[0] >= v_) return kNone;
   Handle node = static_cast<Handle>(seq[0]);
@@ -86,41 +76,38 @@ Codebook::Handle Codebook::find(std::span<const TokenId> seq) const {
   return node;
 }
 
-void Codebook::grow_table() {
-  std::vector<std::uint64_t> old_keys = std::move(keys_);
-  std::vector<Handle> old_values = std::move(values_);
-  keys_.assign(old_keys.size() * 2, kEmptyKey);
-  values_.assign(old_keys.size() * 2, kNone);
-  shift_ -= 1;
-  const std::size_t mask = keys_.size() - 1;
-  for (std::size_t i = 0; i < old_keys.size(); ++i) {
-    if (old_keys[i] == kEmptyKey) continue;
-    std::size_t b = bucket(old_keys[i]);
-    while (keys_[b] != kEmptyKey) b = (b + 1) & mask;
-    keys_[b] = old_keys[i];
-    values_[b] = old_values[i];
+void Codebook::rehash(std::size_t buckets) {
+  std::vector<Bucket> old = std::move(table_);
+  table_.assign(buckets, Bucket{kEmptyKey, kNone});
+  shift_ = 64 - std::countr_zero(buckets);
+  const std::size_t mask = buckets - 1;
+  for (const Bucket& e : old) {
+    if (e.key == kEmptyKey) continue;
+    std::size_t b = bucket(e.key);
+    while (table_[b].key != kEmptyKey) b = (b + 1) & mask;
+    table_[b] = e;
   }
 }
 
 Codebook::Handle Codebook::child_or_create(Handle parent, TokenId token) {
+  if (table_.empty()) rehash(kInitialBuckets);
   const std::uint64_t k = key(parent, token);
-  std::size_t mask = keys_.size() - 1;
+  std::size_t mask = table_.size() - 1;
   std::size_t b = bucket(k);
   for (;; b = (b + 1) & mask) {
-    if (keys_[b] == k) return values_[b];
-    if (keys_[b] == kEmptyKey) break;
+    if (table_[b].key == k) return table_[b].value;
+    if (table_[b].key == kEmptyKey) break;
   }
-  if ((used_ + 1) * 2 > keys_.size()) {  // keep load factor <= 1/2
-    grow_table();
-    mask = keys_.size() - 1;
-    for (b = bucket(k); keys_[b] != kEmptyKey; b = (b + 1) & mask) {
+  if ((used_ + 1) * 2 > table_.size()) {  // keep load factor <= 1/2
+    rehash(table_.size() * 2);
+    mask = table_.size() - 1;
+    for (b = bucket(k); table_[b].key != kEmptyKey; b = (b + 1) & mask) {
     }
   }
-  if (nodes_.size() + static_cast<std::size_t>(v_) >= kNone) fail("codebook: too many trie nodes");
+  if (nodes_.size() + static_cast<std::size_t>(v_) >= kNone - 1) fail("codebook: too many trie nodes");
   auto h = static_cast<Handle>(static_cast<std::size_t>(v_) + nodes_.size());
   nodes_.push_back(Node{-1});
-  keys_[b] = k;
-  values_[b] = h;
+  table_[b] = Bucket{k, h};
   ++used_;
   return h;
 }
@@ -137,6 +124,29 @@ Codebook::Handle Codebook::insert_child(Handle prefix_node, std::span<const Toke
   nodes_[node - v_].code = id;
   ++entry_count_;
   return node;
+}
+
+Codebook::Handle Codebook::insert_probed(const Probe& p, Handle prefix_node, std::span<const TokenId> seq,
+                                        TokenId id) {
+  if (table_.empty() || (used_ + 1) * 2 > table_.size() || nodes_.size() + static_cast<std::size_t>(v_) >= kNone - 1)
+    return insert_child(prefix_node, seq, id);  // slow path: grow first
+  const auto h = static_cast<Handle>(static_cast<std::size_t>(v_) + nodes_.size());
+  nodes_.push_back(Node{id});
+  table_[p.bucket] = Bucket{key(prefix_node, seq.back()), h};
+  ++used_;
+  const std::int64_t s = id - v_;
+  Slot* slot;
+  if (s == static_cast<std::int64_t>(dense_.size())) {
+    slot = &dense_.emplace_back();
+  } else {
+    slot = slot_for_insert(id);
+  }
+  slot->offset = static_cast<std::uint32_t>(arena_.size());
+  slot->len = static_cast<std::uint32_t>(seq.size());
+  slot->node = h;
+  arena_.insert(arena_.end(), seq.begin(), seq.end());
+  ++entry_count_;
+  return h;
 }
 
 Codebook::Handle Codebook::insert(std::span<const TokenId> seq, TokenId id) {

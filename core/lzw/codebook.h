@@ -12,6 +12,7 @@
 // Not thread-safe; one codebook per stream.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <span>
@@ -42,13 +43,49 @@ class Codebook {
 
   // --- sequence side (trie) -------------------------------------------------------------------
   // Child of `node` by base id `token`; kNone if absent or if node is kNone.
-  Handle child(Handle node, TokenId token) const;
+  Handle child(Handle node, TokenId token) const {
+    if (node == kNone || table_.empty()) return kNone;
+    const std::uint64_t k = key(node, token);
+    const std::size_t mask = table_.size() - 1;
+    for (std::size_t b = bucket(k);; b = (b + 1) & mask) {
+      const Bucket& e = table_[b];
+      if (e.key == k) return e.value;
+      if (e.key == kEmptyKey) return kNone;
+    }
+  }
   // Node of a whole sequence (length >= 1, base ids < V), kNone if no entry has it as prefix.
   Handle find(std::span<const TokenId> seq) const;
   // Entry id stored at a node, -1 if the node is not an entry (single tokens are never entries).
   TokenId code_of(Handle node) const { return node < v_ ? -1 : nodes_[node - v_].code; }
   bool is_entry(Handle node) const { return node != kNone && node >= v_ && nodes_[node - v_].code >= 0; }
   bool contains(std::span<const TokenId> seq) const { return is_entry(find(seq)); }
+
+  // One probe for "child or where it would go", for the encoder's lookup-then-insert.
+  struct Probe {
+    Handle found;        // kNone if absent
+    std::size_t bucket;  // where the key is, or the empty bucket it would take
+  };
+  Probe probe(Handle node, TokenId token) const {
+    if (table_.empty()) return {kNone, 0};
+    const std::uint64_t k = key(node, token);
+    const std::size_t mask = table_.size() - 1;
+    for (std::size_t b = bucket(k);; b = (b + 1) & mask) {
+      const Bucket& e = table_[b];
+      if (e.key == k) return {e.value, b};
+      if (e.key == kEmptyKey) return {kNone, b};
+    }
+  }
+  // Insert seq = (sequence of prefix_node) + token as entry `id`, after probe(prefix_node, token)
+  // returned p with p.found == kNone (no insert in between).
+  Handle insert_probed(const Probe& p, Handle prefix_node, std::span<const TokenId> seq, TokenId id);
+
+  // Pre-size for about n entries (avoids rehashing while a stream of known length is encoded).
+  void reserve(std::size_t n);
+  // Make sure one more entry of up to `len` ids can be stored without moving the arena, so spans
+  // returned by expansion() stay valid across that insert.
+  void reserve_arena(std::size_t len) {
+    if (arena_.capacity() - arena_.size() < len) arena_.reserve(std::max(arena_.capacity() * 2, arena_.size() + len));
+  }
 
   // Insert `seq` (length >= 2, base ids < V) as entry `id`; returns the node of `seq`.
   // Precondition (checked by callers): no entry holds `id` yet. If `seq` is already an entry
@@ -57,6 +94,10 @@ class Codebook {
   Handle insert(std::span<const TokenId> seq, TokenId id);
   // Faster insert when the node of seq[0..n-1] is known: seq = prefix + token.
   Handle insert_child(Handle prefix_node, std::span<const TokenId> seq, TokenId id);
+  // Same, but `prefix_node` may be kNone (prefix not in the trie): falls back to insert().
+  Handle insert_at(Handle prefix_node, std::span<const TokenId> seq, TokenId id) {
+    return prefix_node == kNone ? insert(seq, id) : insert_child(prefix_node, seq, id);
+  }
 
   // Entries sorted by id: (id, expansion).
   std::vector<std::pair<TokenId, std::vector<TokenId>>> entries() const;
@@ -77,11 +118,20 @@ class Codebook {
     Handle node = kNone;
   };
 
-  const Slot* slot_of(std::int64_t id) const;
+  const Slot* slot_of(std::int64_t id) const {
+    const std::int64_t s = id - v_;
+    if (s < 0) return nullptr;
+    if (s < static_cast<std::int64_t>(dense_.size())) {
+      const Slot& slot = dense_[static_cast<std::size_t>(s)];
+      return slot.len ? &slot : nullptr;
+    }
+    return sparse_.empty() ? nullptr : sparse_lookup(s);
+  }
+  const Slot* sparse_lookup(std::int64_t slot) const;
   Slot* slot_for_insert(std::int64_t id);
   std::span<const TokenId> span_of(const Slot& s) const { return {arena_.data() + s.offset, s.len}; }
   Handle child_or_create(Handle parent, TokenId token);
-  void grow_table();
+  void rehash(std::size_t buckets);
 
   static std::uint64_t key(Handle parent, TokenId token) {
     return (std::uint64_t{parent} << 32) | static_cast<std::uint32_t>(token);
@@ -92,10 +142,14 @@ class Codebook {
 
   std::int64_t v_;
   std::vector<Node> nodes_;
-  // flat open addressing, linear probing; kEmptyKey marks a free bucket
+  // flat open addressing, linear probing; kEmptyKey marks a free bucket. Key and value share a
+  // bucket so a lookup touches one cache line.
   static constexpr std::uint64_t kEmptyKey = ~std::uint64_t{0};
-  std::vector<std::uint64_t> keys_;
-  std::vector<Handle> values_;
+  struct Bucket {
+    std::uint64_t key;
+    Handle value;
+  };
+  std::vector<Bucket> table_;
   std::size_t used_ = 0;
   int shift_ = 64;
   std::vector<TokenId> arena_;

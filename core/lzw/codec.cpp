@@ -31,6 +31,7 @@ EncodeResult encode_impl(const CompressionConfig& cfg, std::span<const TokenId> 
 
   EncodeResult r{{}, offset, Codebook(cfg.V())};
   Codebook& cb = r.codebook;
+  cb.reserve(static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(ids.size() - offset), cfg.K())));
   std::vector<TokenId>& out = r.codes;
   out.reserve(ids.size() - offset);
   const auto V = static_cast<TokenId>(cfg.V());
@@ -89,14 +90,17 @@ EncodeResult encode_impl(const CompressionConfig& cfg, std::span<const TokenId> 
       cur = static_cast<Codebook::Handle>(x);
       if constexpr (Trace::kActive) row->known = true;
     } else {
-      const Codebook::Handle child = cb.child(cur, x);
+      const Codebook::Probe probe = cb.probe(cur, x);
       buf.push_back(x);
-      if (cb.is_entry(child)) {  // known = buf in cb
-        cur = child;
+      if (cb.is_entry(probe.found)) {  // known = buf in cb
+        cur = probe.found;
         if constexpr (Trace::kActive) row->known = true;
       } else {
         if (next < limit) {  // if next < V + K: cb[buf] = next; next += 1
-          cb.insert_child(cur, buf, static_cast<TokenId>(next));
+          if (probe.found == Codebook::kNone)
+            cb.insert_probed(probe, cur, buf, static_cast<TokenId>(next));
+          else
+            cb.insert_child(cur, buf, static_cast<TokenId>(next));
           if constexpr (Trace::kActive) {
             row->added_id = static_cast<TokenId>(next);
             row->added_seq = buf;
@@ -161,13 +165,8 @@ void DecoderState::set_buffer(std::span<const TokenId> seq, Codebook::Handle nod
 // the "trust the received id" branch it could hand out an id that is already taken (overwriting one
 // direction of its bijection). We skip taken ids instead (docs/lzw.md, "Deviations").
 TokenId DecoderState::allocate_id() {
-  while (next_ < config_.id_limit() && codebook_.contains_id(next_)) ++next_;
+  while (next_ < config_.id_limit() && codebook_.contains_id(next_)) ++next_;  // rarely loops
   return static_cast<TokenId>(next_);
-}
-
-void DecoderState::insert_buffer_as(TokenId id) {
-  buf_node_ = codebook_.insert(buf_, id);
-  if (track_created_) created_.push_back(id);
 }
 
 void DecoderState::push(TokenId c, std::vector<TokenId>& out) {
@@ -188,6 +187,9 @@ void DecoderState::push(TokenId c, std::vector<TokenId>& out) {
     fail("lzw decode: code {} at position {} is past the hypertoken range [V, V+K) = [{}, {})", c, at, V,
          config_.id_limit());
 
+  // D may point into the codebook's arena: reserve room for the one insert this code can cause
+  // BEFORE taking the span, so the span stays valid.
+  codebook_.reserve_arena(S);
   std::span<const TokenId> D;
   Codebook::Handle d_node = Codebook::kNone;
   TokenId single = c;
@@ -229,21 +231,21 @@ void DecoderState::push(TokenId c, std::vector<TokenId>& out) {
     set_buffer(D, d_node);
     return;
   }
-  // Greedy extension into the current code. D may alias the arena, which insert() can grow, so
-  // work on a copy (at most S ids).
-  if (D.data() != scratch_.data()) scratch_.assign(D.begin(), D.end());
-  const std::span<const TokenId> d(scratch_);
-  for (std::size_t j = 0; j < d.size(); ++j) {
-    buf_.push_back(d[j]);
-    buf_node_ = codebook_.child(buf_node_, d[j]);
+  // Greedy extension into the current code (arena room was reserved above, so D stays valid).
+  for (std::size_t j = 0; j < D.size(); ++j) {
+    const Codebook::Handle prefix = buf_node_;
+    buf_.push_back(D[j]);
+    buf_node_ = codebook_.child(prefix, D[j]);
     if (!codebook_.is_entry(buf_node_)) {  // if buf not in cb: cb[buf] = next; next += 1; buf = D[j:]
-      insert_buffer_as(allocate_id());
+      const TokenId id = allocate_id();
+      codebook_.insert_at(prefix, buf_, id);
+      if (track_created_) created_.push_back(id);
       ++next_;
-      set_buffer(d.subspan(j), j == 0 ? d_node : Codebook::kNone);
+      set_buffer(D.subspan(j), j == 0 ? d_node : Codebook::kNone);
       return;
     }
     if (buf_.size() == S) {  // buf = D[j+1:]
-      set_buffer(d.subspan(j + 1), Codebook::kNone);
+      set_buffer(D.subspan(j + 1), Codebook::kNone);
       return;
     }
   }
@@ -253,12 +255,12 @@ void DecoderState::push(TokenId c, std::vector<TokenId>& out) {
 DecodeResult decode(const CompressionConfig& config, std::span<const TokenId> codes) {
   DecoderState state(config);
   state.set_track_created(false);
-  DecodeResult r{{}, Codebook(config.V()), 0};
-  r.ids.reserve(codes.size() * 2);
-  state.push(codes, r.ids);
-  r.codebook = state.codebook();
-  r.next_id = state.next_id();
-  return r;
+  state.reserve(static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(codes.size()), config.K())));
+  std::vector<TokenId> ids;
+  ids.reserve(codes.size() * 2);
+  state.push(codes, ids);
+  const std::int64_t next = state.next_id();
+  return DecodeResult{std::move(ids), std::move(state).release_codebook(), next};
 }
 
 }  // namespace z2z::lzw

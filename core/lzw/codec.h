@@ -72,6 +72,9 @@ class DecoderState {
 
   const CompressionConfig& config() const { return config_; }
   const Codebook& codebook() const { return codebook_; }
+  Codebook release_codebook() && { return std::move(codebook_); }
+  // Pre-size for a stream of about n codes.
+  void reserve(std::size_t n) { codebook_.reserve(n); }
   std::int64_t next_id() const { return next_; }
   std::span<const TokenId> buffer() const { return {buf_.data(), buf_.size()}; }
   std::size_t codes_consumed() const { return consumed_; }
@@ -82,7 +85,6 @@ class DecoderState {
 
  private:
   void set_buffer(std::span<const TokenId> seq, Codebook::Handle node_hint);
-  void insert_buffer_as(TokenId id);
   TokenId allocate_id();
 
   CompressionConfig config_;

@@ -30,11 +30,13 @@ CompressionConfig::CompressionConfig(const LzwConfig& c)
   std::sort(disabled_.begin(), disabled_.end());
   disabled_.erase(std::unique(disabled_.begin(), disabled_.end()), disabled_.end());
 
-  std::size_t span = std::min<std::size_t>(static_cast<std::size_t>(disabled_.back()) + 1, kMaxBitmap);
-  bitmap_.assign(span, 0);
+  min_disabled_ = disabled_.front();
+  bitmap_bits_ = std::min<std::size_t>(static_cast<std::size_t>(disabled_.back()) + 1, kMaxBitmap);
+  bitmap_.assign((bitmap_bits_ + 63) / 64, 0);
   for (TokenId id : disabled_) {
-    if (static_cast<std::size_t>(id) < span)
-      bitmap_[static_cast<std::size_t>(id)] = 1;
+    const auto u = static_cast<std::size_t>(id);
+    if (u < bitmap_bits_)
+      bitmap_[u >> 6] |= std::uint64_t{1} << (u & 63);
     else
       bitmap_is_complete_ = false;
   }

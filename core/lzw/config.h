@@ -40,7 +40,9 @@ class CompressionConfig {
   const std::vector<TokenId>& disabled_ids() const { return disabled_; }  // sorted, includes pad
 
   bool is_disabled(TokenId id) const {
-    if (id >= 0 && static_cast<std::size_t>(id) < bitmap_.size()) return bitmap_[static_cast<std::size_t>(id)] != 0;
+    if (id < min_disabled_) return false;  // the common case: specials sit at the end of the vocab
+    const auto u = static_cast<std::size_t>(id);
+    if (u < bitmap_bits_) return (bitmap_[u >> 6] >> (u & 63)) & 1u;
     return bitmap_is_complete_ ? false : is_disabled_slow(id);
   }
 
@@ -54,7 +56,9 @@ class CompressionConfig {
   std::int32_t s_;
   TokenId pad_;
   std::vector<TokenId> disabled_;
-  std::vector<std::uint8_t> bitmap_;
+  TokenId min_disabled_ = 0;
+  std::vector<std::uint64_t> bitmap_;
+  std::size_t bitmap_bits_ = 0;
   bool bitmap_is_complete_ = true;
 };
 
