@@ -144,7 +144,7 @@ Codebook::Handle Codebook::insert_probed(const Probe& p, Handle prefix_node, std
   slot->offset = static_cast<std::uint32_t>(arena_.size());
   slot->len = static_cast<std::uint32_t>(seq.size());
   slot->node = h;
-  arena_.insert(arena_.end(), seq.begin(), seq.end());
+  for (TokenId t : seq) arena_.push_back(t);
   ++entry_count_;
   return h;
 }

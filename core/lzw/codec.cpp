@@ -157,7 +157,8 @@ std::vector<TokenId> DecoderState::take_created() {
 }
 
 void DecoderState::set_buffer(std::span<const TokenId> seq, Codebook::Handle node_hint) {
-  buf_.assign(seq.begin(), seq.end());
+  buf_.resize(seq.size());
+  for (std::size_t i = 0; i < seq.size(); ++i) buf_[i] = seq[i];
   buf_node_ = node_hint != Codebook::kNone ? node_hint : codebook_.find(seq);
 }
 
@@ -219,7 +220,7 @@ void DecoderState::push(TokenId c, std::vector<TokenId>& out) {
     return;
   }
 
-  out.insert(out.end(), D.begin(), D.end());
+  for (TokenId t : D) out.push_back(t);  // D is 1..S ids: a loop beats memmove here
   ++consumed_;
   if (allocate_id() >= config_.id_limit()) {  // codebook full: stop tracking forever
     buf_.clear();
@@ -235,10 +236,15 @@ void DecoderState::push(TokenId c, std::vector<TokenId>& out) {
   for (std::size_t j = 0; j < D.size(); ++j) {
     const Codebook::Handle prefix = buf_node_;
     buf_.push_back(D[j]);
-    buf_node_ = codebook_.child(prefix, D[j]);
+    Codebook::Probe probe{Codebook::kNone, 0};
+    if (prefix != Codebook::kNone) probe = codebook_.probe(prefix, D[j]);
+    buf_node_ = probe.found;
     if (!codebook_.is_entry(buf_node_)) {  // if buf not in cb: cb[buf] = next; next += 1; buf = D[j:]
       const TokenId id = allocate_id();
-      codebook_.insert_at(prefix, buf_, id);
+      if (prefix != Codebook::kNone && probe.found == Codebook::kNone)
+        codebook_.insert_probed(probe, prefix, buf_, id);
+      else
+        codebook_.insert_at(prefix, buf_, id);
       if (track_created_) created_.push_back(id);
       ++next_;
       set_buffer(D.subspan(j), j == 0 ? d_node : Codebook::kNone);
