@@ -21,7 +21,7 @@ struct RopeScaling {
   double factor = 1, low_freq_factor = 1, high_freq_factor = 4;
   // From rope_scaling, else copied from the config's top level (Phi-3 keeps it there); 0 = unknown.
   std::int64_t original_max_position_embeddings = 0;
-  std::vector<double> short_factor, long_factor;  // longrope: head_dim/2 each (validated)
+  std::vector<double> short_factor, long_factor;  // longrope: rotary_dim/2 each (validated)
   std::optional<double> attention_factor;
 };
 
