@@ -5,5 +5,8 @@
 namespace z2z::cli {
 
 int cmd_lzw(int argc, char** argv);
+int cmd_generate(int argc, char** argv);
+int cmd_score(int argc, char** argv);
+int cmd_train_tokenizer(int argc, char** argv);
 
 }  // namespace z2z::cli

@@ -19,6 +19,9 @@ struct Command {
 
 const Command kCommands[] = {
     {"lzw", z2z::cli::cmd_lzw, "LZW codec: encode | decode | trace ids (the zip2zip compression)"},
+    {"generate", z2z::cli::cmd_generate, "generate with a zip2zip model, streaming text or JSON events"},
+    {"score", z2z::cli::cmd_score, "teacher-forced log-probs of a text or ids under a model"},
+    {"train-tokenizer", z2z::cli::cmd_train_tokenizer, "train a byte-level BPE tokenizer.json on text files"},
 };
 
 void print_help() {

@@ -1,0 +1,51 @@
+// Internal to z2z_engine: the hyper-encoders that turn a codebook entry (its base ids, S slots
+// right-padded with pad) into one vector: the input embedding of a hypertoken (source matrix = the
+// decoder's embedding E) or its LM-head row (source = W_lm). Reference §2.2.
+//   transformer      v0.1 models: post-LN blocks, pad slots enter the mean, masked query rows give 0
+//   res_latent_attn  zip2zip++ exports: pre-LN, latent proj_in/out, residual first-token row
+//   attention        one masked self-attention, mean over slots
+//   average          masked mean of the source rows
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include "core/model/format/configs.h"
+#include "core/model/torch_util.h"
+
+namespace z2z::model {
+
+class HyperEncoder {
+ public:
+  // Consumes `prefix` + module keys from `weights` (strict: missing or mis-shaped tensors throw).
+  // Dm = the decoder hidden size; S = max_subtokens in use (pos_embed rows beyond S are sliced).
+  HyperEncoder(const std::string& type, const EncoderConfig& config, std::int64_t Dm, std::int64_t S, TensorMap& weights,
+               const std::string& prefix, const std::string& where);
+
+  // rows [N, S] int64 (pad-padded), source [Vm, Dm] -> [N, Dm]
+  torch::Tensor forward(const torch::Tensor& rows, const torch::Tensor& source, std::int64_t pad) const;
+
+  const std::string& type() const { return type_; }
+  void to(torch::ScalarType dtype);
+  // All learnable tensors with their checkpoint key (without the input_/output_encoder. prefix).
+  std::vector<std::pair<std::string, torch::Tensor*>> named_parameters();
+  std::vector<torch::Tensor*> parameters();
+
+ private:
+  struct Layer {
+    torch::Tensor wq, wk, wv, wo, w1, w2;  // attention and MLP (transformer: fc1 = w1, fc2 = w2)
+    torch::Tensor ln1_w, ln1_b, ln2_w, ln2_b;
+  };
+  torch::Tensor attend(const Layer& L, const torch::Tensor& x, const torch::Tensor& allowed) const;
+
+  std::string type_;
+  EncoderConfig cfg_;
+  std::int64_t Dm_, H_, S_, heads_;
+  torch::Tensor pos_;  // [S, H] or undefined
+  std::vector<Layer> layers_;
+  torch::Tensor norm_w_, norm_b_, proj_in_, proj_out_;
+};
+
+}  // namespace z2z::model

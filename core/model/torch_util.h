@@ -1,0 +1,26 @@
+// Internal to z2z_engine (includes libtorch): helpers shared by the engine's .cpp files.
+// Never include this from core/ headers that non-engine code sees.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <map>
+#include <string>
+
+#include "core/model/format/safetensors.h"
+
+namespace z2z::model {
+
+// Copy a safetensors view into a new f32 CPU tensor (F32/F16/BF16/F64 are widened/narrowed to f32).
+torch::Tensor to_torch_f32(const TensorView& view);
+
+// Shape check with a clear error naming the file and tensor.
+void expect_shape(const torch::Tensor& t, std::initializer_list<std::int64_t> shape, const std::string& what);
+
+// A named set of f32 tensors (HF key -> tensor), e.g. all weights of a decoder.
+using TensorMap = std::map<std::string, torch::Tensor>;
+
+torch::Tensor take(TensorMap& m, const std::string& key, const std::string& where);
+std::string shape_str(const torch::Tensor& t);
+
+}  // namespace z2z::model
