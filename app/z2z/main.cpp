@@ -22,6 +22,9 @@ const Command kCommands[] = {
     {"generate", z2z::cli::cmd_generate, "generate with a zip2zip model, streaming text or JSON events"},
     {"score", z2z::cli::cmd_score, "teacher-forced log-probs of a text or ids under a model"},
     {"train-tokenizer", z2z::cli::cmd_train_tokenizer, "train a byte-level BPE tokenizer.json on text files"},
+    {"tokenize", z2z::cli::cmd_tokenize, "text -> token ids with a HF tokenizer.json (ids identical to HF tokenizers)"},
+    {"detokenize", z2z::cli::cmd_detokenize, "token ids -> text through the tokenizer.json decoder"},
+    {"compress", z2z::cli::cmd_compress, "tokenize + zip2zip LZW: compression numbers, or the token-efficiency table"},
 };
 
 void print_help() {
