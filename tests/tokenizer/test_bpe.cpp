@@ -106,6 +106,24 @@ TEST(Bpe, ByteLevelPreTokensWorkWithoutTheFullAlphabet) {
   EXPECT_EQ(t.encode("hi hi")[1], (tok::Token{4, 2, 5}));
 }
 
+TEST(Bpe, LongSentencePieceWordsAreCutOnlyWhereNoTokenCrosses) {
+  // "a▁" and "a▁b" are tokens, so the point before a '▁' that follows 'a' must never be cut; the point
+  // before a '▁' that follows 'b' can be. 120 symbols: the long-word path.
+  const std::string m = "\xE2\x96\x81";
+  json vocab = {{"a", 0}, {"b", 1}, {m, 2}, {"a" + m, 3}, {"a" + m + "b", 4}, {m + m, 5}};
+  test::TinySpec s{bpe(vocab, json::array({"a " + m, "a" + m + " b", m + " " + m}))};
+  s.normalizer = {{"type", "Replace"}, {"pattern", {{"String", " "}}}, {"content", m}};
+  auto t = tiny(s);
+  std::string text;
+  std::vector<std::int32_t> want;
+  for (int i = 0; i < 30; ++i) {
+    text += i % 2 ? "a b  " : "a b ";
+    want.push_back(4);
+    want.push_back(i % 2 ? 5 : 2);
+  }
+  EXPECT_EQ(t.encode_ids(text), want);
+}
+
 TEST(Bpe, MergeErrorsNameTheJsonPath) {
   try {
     tiny({bpe(kVocab, json::array({"a b", "a z"}))});

@@ -7,9 +7,17 @@
 // (the pre-token arrives as raw bytes, see ByteLevel), ignore_merges (a pre-token found whole in the
 // vocab is one token), continuing_subword_prefix / end_of_word_suffix, byte_fallback (<0xNN>
 // tokens), unk_token with fuse_unk. Not supported: dropout > 0 (non-deterministic).
+//
+// Long SentencePiece-style words (Llama-2 and Gemma-3 give BPE a whole text or line) are cut before
+// a '▁' when no merge can ever cross that point: a merged symbol's string is the concatenation of
+// its parts, so a symbol spanning the cut would contain "X▁" (X = the last character of the symbol
+// before the cut); if no vocab token contains "X▁", the two sides merge independently and the
+// result is the same as merging the whole word. The set of such X is computed at load time. The
+// pieces are then merged and cached like ordinary words.
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -64,6 +72,8 @@ class Bpe final : public Model {
   bool initial_bytes(std::string_view w, std::vector<WordPiece>& pieces) const;
   void initial_chars(std::string_view w, std::vector<WordPiece>& pieces) const;
   void merge_all(std::vector<WordPiece>& pieces) const;
+  // Merge `word` (initial symbols of w) in independent segments cut before safe '▁'s, with the cache.
+  void merge_segments(std::string_view w, std::vector<WordPiece>& word, std::vector<WordPiece>& pieces) const;
   void merge_small(std::vector<WordPiece>& pieces) const;
   void merge_large(std::vector<WordPiece>& pieces) const;
   std::int32_t char_id(std::uint32_t cp) const {
@@ -82,6 +92,9 @@ class Bpe final : public Model {
   std::array<std::int32_t, 256> fallback_ids_{};  // byte -> id of <0xNN>
   StringIdMap raw_vocab_;                         // ignore_merges on raw bytes: byte-decoded vocab
   bool bytes_fast_ = false;                       // every byte has a byte-level token, no prefix/suffix
+  // per id: 1 = its string starts with '▁', 2 = its string ends with a character that precedes '▁'
+  // inside some vocab token: a cut between symbols a|b is safe when (a & 2) == 0 and (b & 1)
+  std::vector<std::uint8_t> meta_flags_;
   std::string prefix_, suffix_;
   std::int32_t unk_id_ = -1;
   bool fuse_unk_ = false, byte_fallback_ = false, ignore_merges_ = false;
@@ -141,10 +154,40 @@ void Bpe::word_pieces(std::string_view w, bool byte_level, std::vector<WordPiece
       return;
     }
     initial_chars(w, word);
+    if (!meta_flags_.empty() && word.size() > 2 * kSmallWord) {
+      merge_segments(w, word, pieces);
+      if (cacheable) cache.put(w, h, pieces.data() + first, pieces.size() - first);
+      return;
+    }
   }
   merge_all(word);
   pieces.insert(pieces.end(), word.begin(), word.end());
   if (cacheable) cache.put(w, h, pieces.data() + first, pieces.size() - first);
+}
+
+void Bpe::merge_segments(std::string_view w, std::vector<WordPiece>& word, std::vector<WordPiece>& pieces) const {
+  thread_local std::vector<WordPiece> seg;
+  std::size_t i = 0, byte = 0;
+  const std::size_t n = word.size();
+  while (i < n) {
+    std::size_t j = i + 1, end = byte + word[i].len;
+    while (j < n && !((meta_flags_[static_cast<std::size_t>(word[j - 1].id)] & 2) == 0 &&
+                      (meta_flags_[static_cast<std::size_t>(word[j].id)] & 1))) {
+      end += word[j].len;
+      ++j;
+    }
+    const std::string_view part = w.substr(byte, end - byte);
+    const bool cacheable = part.size() < WordCache::kMaxWordBytes;
+    const std::uint64_t h = cacheable ? hash_bytes(part.data(), part.size()) : 0;
+    if (!(cacheable && chars_cache_.get(part, h, pieces))) {
+      seg.assign(word.begin() + static_cast<std::ptrdiff_t>(i), word.begin() + static_cast<std::ptrdiff_t>(j));
+      merge_all(seg);
+      pieces.insert(pieces.end(), seg.begin(), seg.end());
+      if (cacheable) chars_cache_.put(part, h, seg.data(), seg.size());
+    }
+    i = j;
+    byte = end;
+  }
 }
 
 bool Bpe::initial_bytes(std::string_view w, std::vector<WordPiece>& word) const {
@@ -345,6 +388,37 @@ std::unique_ptr<Bpe> Bpe::build(const JsonRef& node, TokenizerJson* streamed) {
   }
   m->bytes_fast_ = m->prefix_.empty() && m->suffix_.empty() &&
                    std::all_of(m->byte_ids_.begin(), m->byte_ids_.end(), [](std::int32_t id) { return id >= 0; });
+  // '▁' cut points (see the file comment): characters that precede '▁' inside a vocab token
+  {
+    static const std::string kMeta = "\xE2\x96\x81";
+    std::unordered_set<std::uint32_t> before_meta;
+    bool any_meta = false;
+    for (const auto& [k, id] : *vocab) {
+      for (std::size_t p = k.find(kMeta); p != std::string::npos; p = k.find(kMeta, p + 1)) {
+        any_meta = true;
+        if (p == 0) continue;
+        std::size_t q = p - 1;
+        while (q > 0 && (static_cast<unsigned char>(k[q]) & 0xC0) == 0x80) --q;
+        std::uint32_t cp;
+        utf8_decode(k.data(), k.size(), q, cp);
+        before_meta.insert(cp);
+      }
+    }
+    if (any_meta && m->prefix_.empty() && m->suffix_.empty()) {
+      m->meta_flags_.assign(static_cast<std::size_t>(max_id + 1), 0);
+      for (const auto& [k, id] : *vocab) {
+        std::uint8_t f = k.compare(0, kMeta.size(), kMeta) == 0 ? 1 : 0;
+        if (!k.empty()) {
+          std::size_t q = k.size() - 1;
+          while (q > 0 && (static_cast<unsigned char>(k[q]) & 0xC0) == 0x80) --q;
+          std::uint32_t cp;
+          utf8_decode(k.data(), k.size(), q, cp);
+          if (before_meta.count(cp)) f |= 2;
+        }
+        m->meta_flags_[static_cast<std::size_t>(id)] = f;
+      }
+    }
+  }
   if (m->ignore_merges_ && m->bytes_fast_) {
     m->raw_vocab_.reserve(vocab->size());
     std::string raw;
