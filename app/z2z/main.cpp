@@ -2,6 +2,7 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -22,6 +23,7 @@ const Command kCommands[] = {
     {"generate", z2z::cli::cmd_generate, "generate with a zip2zip model, streaming text or JSON events"},
     {"score", z2z::cli::cmd_score, "teacher-forced log-probs of a text or ids under a model"},
     {"train-tokenizer", z2z::cli::cmd_train_tokenizer, "train a byte-level BPE tokenizer.json on text files"},
+    {"train", z2z::cli::cmd_train, "train a model from scratch, or zip2zip-fy a base model (encoders + LoRA)"},
     {"tokenize", z2z::cli::cmd_tokenize, "text -> token ids with a HF tokenizer.json (ids identical to HF tokenizers)"},
     {"detokenize", z2z::cli::cmd_detokenize, "token ids -> text through the tokenizer.json decoder"},
     {"compress", z2z::cli::cmd_compress, "tokenize + zip2zip LZW: compression numbers, or the token-efficiency table"},
@@ -61,7 +63,10 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "error: out of memory\n");
       return 1;
     } catch (const std::exception& e) {
-      fmt::print(stderr, "error: {}\n", e.what());
+      // Library errors (e.g. libtorch's) may carry a multi-line backtrace: keep the first line.
+      std::string msg = e.what();
+      if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
+      fmt::print(stderr, "error: {}\n", msg);
       return 1;
     }
   }

@@ -517,7 +517,7 @@ void save_state(Net& n, torch::optim::AdamW& optim, std::int64_t step, const std
   std::filesystem::rename(tmp, path);
 }
 
-std::int64_t load_state(Net& n, torch::optim::AdamW& optim, const std::filesystem::path& path) {
+std::int64_t load_state(Net& n, torch::optim::AdamW* optim, const std::filesystem::path& path) {
   torch::serialize::InputArchive ar;
   ar.load_from(path.string());
   torch::NoGradGuard ng;
@@ -529,15 +529,44 @@ std::int64_t load_state(Net& n, torch::optim::AdamW& optim, const std::filesyste
   }
   torch::Tensor step;
   ar.read("step", step);
-  torch::serialize::InputArchive oa;
-  ar.read("optimizer", oa);
-  optim.load(oa);
+  if (optim) {
+    torch::serialize::InputArchive oa;
+    ar.read("optimizer", oa);
+    optim->load(oa);
+  }
   return step.item<std::int64_t>();
 }
 
 struct EvalResult {
   double loss = 0, byte_ppl = 0;
 };
+
+std::pair<double, double> frozen_checksum(Net& n) {
+  if (n.train_decoder) return {0, 0};
+  torch::NoGradGuard ng;
+  double a = 0, b = 0;
+  auto add = [&](const torch::Tensor& t) {
+    if (!t.defined()) return;
+    auto d = t.to(torch::kFloat64);
+    a += d.abs().sum().item<double>();
+    b += d.pow(2).sum().item<double>();
+  };
+  add(n.decoder->embed());
+  add(n.decoder->lm_head());
+  const auto& layers = n.frozen.empty() ? n.decoder->layers() : n.frozen;
+  for (const auto& L : layers) add(L.ln_attn), add(L.ln_mlp), add(L.wqkv), add(L.bqkv), add(L.wo), add(L.w_gate_up), add(L.w_down);
+  return {a, b};
+}
+
+double grad_norm(const std::vector<std::pair<std::string, torch::Tensor*>>& params, const std::string& prefix, bool negate) {
+  double sq = 0;
+  for (const auto& [name, t] : params) {
+    const bool match = name.rfind(prefix, 0) == 0;
+    if (match == negate || !t->grad().defined()) continue;
+    sq += t->grad().to(torch::kFloat64).pow(2).sum().item<double>();
+  }
+  return std::sqrt(sq);
+}
 
 EvalResult evaluate(Net& n, const Windows& val, std::int64_t max_windows, std::int64_t batch) {
   torch::NoGradGuard ng;
@@ -575,11 +604,12 @@ TrainSummary run_training(const TrainOptions& o, const Windows& train, const Win
 
   std::filesystem::create_directories(o.out);
   const auto state_path = o.out / "trainer_state.pt";
+  sum.frozen_checksum_before = frozen_checksum(n);
   std::int64_t step = 0;
   TrainProgress pr;
   pr.max_steps = o.max_steps;
   if (o.resume && std::filesystem::exists(state_path)) {
-    step = load_state(n, optim, state_path);
+    step = load_state(n, &optim, state_path);
     pr.note = fmt::format("resumed at step {}", step);
   }
 
@@ -609,6 +639,11 @@ TrainSummary run_training(const TrainOptions& o, const Windows& train, const Win
     }
     std::vector<torch::Tensor> ps;
     for (auto& [name, t] : params) ps.push_back(*t);
+    sum.grad_norm_lora = grad_norm(params, "lora.", false);
+    sum.grad_norm_encoders = std::hypot(grad_norm(params, "input_encoder.", false), grad_norm(params, "output_encoder.", false));
+    sum.grad_norm_decoder = n.train_decoder ? std::sqrt(std::max(0.0, std::pow(grad_norm(params, "", false), 2) - std::pow(sum.grad_norm_lora, 2) -
+                                                                  std::pow(sum.grad_norm_encoders, 2)))
+                                            : 0.0;
     if (o.clip > 0) torch::nn::utils::clip_grad_norm_(ps, o.clip);
     optim.step();
     ++step;
@@ -649,6 +684,7 @@ TrainSummary run_training(const TrainOptions& o, const Windows& train, const Win
   if (step == start_step) export_model(n, o.out);  // nothing to do (resumed at the end): still leave a model
   sum.steps = step;
   sum.elapsed_s = seconds_since(t0);
+  sum.frozen_checksum_after = frozen_checksum(n);
   return sum;
 }
 
@@ -656,11 +692,7 @@ double evaluate_loss(const TrainOptions& o, const Windows& windows) {
   TrainOptions ro = o;
   ro.resume = true;
   Net n = build_net(ro);
-  const auto state_path = o.out / "trainer_state.pt";
-  std::vector<torch::Tensor> ps;
-  for (auto& [name, t] : n.trainable()) ps.push_back(*t);
-  torch::optim::AdamW optim(ps, torch::optim::AdamWOptions(o.lr));
-  load_state(n, optim, state_path);
+  load_state(n, nullptr, o.out / "trainer_state.pt");
   return evaluate(n, windows, windows.count, 8).loss;
 }
 

@@ -72,6 +72,11 @@ struct TrainSummary {
   std::vector<std::pair<std::int64_t, double>> loss_curve, val_curve;  // (step, loss)
   std::int64_t trainable_params = 0;
   std::string stopped_by;  // "max_steps" | "max_minutes"
+  // Gradient norms of the last optimizer step per parameter group (0 when the group is absent).
+  double grad_norm_decoder = 0, grad_norm_lora = 0, grad_norm_encoders = 0;
+  // Checksums (sum of |w| and sum of w^2 over every frozen decoder tensor) before and after training;
+  // equal when the frozen base was left untouched (--init-from). Both 0 when training from scratch.
+  std::pair<double, double> frozen_checksum_before{0, 0}, frozen_checksum_after{0, 0};
 };
 
 TrainSummary run_training(const TrainOptions& options, const Windows& train, const Windows& val,
