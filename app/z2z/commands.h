@@ -9,6 +9,7 @@ int cmd_generate(int argc, char** argv);
 int cmd_score(int argc, char** argv);
 int cmd_train_tokenizer(int argc, char** argv);
 int cmd_train(int argc, char** argv);
+int cmd_eval(int argc, char** argv);
 int cmd_tokenize(int argc, char** argv);
 int cmd_detokenize(int argc, char** argv);
 int cmd_compress(int argc, char** argv);

@@ -24,6 +24,7 @@ const Command kCommands[] = {
     {"score", z2z::cli::cmd_score, "teacher-forced log-probs of a text or ids under a model"},
     {"train-tokenizer", z2z::cli::cmd_train_tokenizer, "train a byte-level BPE tokenizer.json on text files"},
     {"train", z2z::cli::cmd_train, "train a model from scratch, or zip2zip-fy a base model (encoders + LoRA)"},
+    {"eval", z2z::cli::cmd_eval, "byte-perplexity, bytes/token and compression of greedy generations on held-out text"},
     {"tokenize", z2z::cli::cmd_tokenize, "text -> token ids with a HF tokenizer.json (ids identical to HF tokenizers)"},
     {"detokenize", z2z::cli::cmd_detokenize, "token ids -> text through the tokenizer.json decoder"},
     {"compress", z2z::cli::cmd_compress, "tokenize + zip2zip LZW: compression numbers, or the token-efficiency table"},
