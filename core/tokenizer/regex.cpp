@@ -43,13 +43,68 @@ ThreadScratch& scratch() {
   return s;
 }
 
+// Oniguruma (HF tokenizers) and PCRE2-with-UCP disagree on three shorthand classes:
+//   \s  Oniguruma: White_Space. PCRE2: also U+180E (even \p{Xps} has it), so list White_Space.
+//   \w  Oniguruma: L, M, Nd, Pc. PCRE2: L, N, '_'.
+// Rewrite them (and \S, \W) into explicit classes. Inside a character class the negated forms can
+// only be approximated (\S -> \P{Xps}; \W -> \P{L}: tolerable, the
+// shipped tokenizer.json files do not use them there).
+std::string translate(const std::string& p) {
+  static const char* kSpace =
+      "\\t-\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}";
+  static const char* kWord = "\\p{L}\\p{M}\\p{Nd}\\p{Pc}";
+  std::string out;
+  out.reserve(p.size() + 16);
+  bool in_class = false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\' && i + 1 < p.size()) {
+      const char d = p[++i];
+      if (d == 's')
+        out += in_class ? std::string(kSpace) : "[" + std::string(kSpace) + "]";
+      else if (d == 'S')
+        out += in_class ? std::string("\\P{Xps}") : "[^" + std::string(kSpace) + "]";
+      else if (d == 'w')
+        out += in_class ? std::string(kWord) : "[" + std::string(kWord) + "]";
+      else if (d == 'W')
+        out += in_class ? std::string("\\P{L}") : "[^" + std::string(kWord) + "]";
+      else {
+        out += c;
+        out += d;
+      }
+      continue;
+    }
+    if (!in_class && c == '[') {
+      in_class = true;
+      out += c;
+      if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
+      if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];  // a leading ']' is literal
+      continue;
+    }
+    if (in_class && c == '[' && i + 1 < p.size() && p[i + 1] == ':') {  // [:alpha:]
+      const std::size_t e = p.find(":]", i + 2);
+      if (e != std::string::npos) {
+        out.append(p, i, e + 2 - i);
+        i = e + 1;
+        continue;
+      }
+    }
+    if (in_class && c == ']') in_class = false;
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
-Regex::Regex(const std::string& pattern, const std::string& where) : pattern_(pattern) {
+Regex::Regex(const std::string& pattern, const std::string& where) : Regex(pattern, where, true) {}
+
+Regex::Regex(const std::string& pattern, const std::string& where, bool oniguruma) : pattern_(pattern) {
+  const std::string compiled = oniguruma ? translate(pattern) : pattern;
   int err = 0;
   PCRE2_SIZE off = 0;
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), PCRE2_UTF | PCRE2_UCP,
-                                   &err, &off, nullptr);
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(compiled.data()), compiled.size(),
+                                   PCRE2_UTF | PCRE2_UCP, &err, &off, nullptr);
   if (!code) {
     PCRE2_UCHAR buf[256];
     pcre2_get_error_message(err, buf, sizeof buf);
@@ -73,7 +128,7 @@ Regex Regex::literal(const std::string& text, const std::string& where) {
     }
   }
   p += "\\E";
-  return Regex(p, where);
+  return Regex(p, where, false);
 }
 
 void Regex::find_all(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>>& out) const {

@@ -2,7 +2,8 @@
 // ByteLevel pre-tokenizer. Immutable and shareable between threads; match scratch (match data, JIT
 // stack) is per thread. Patterns come from tokenizer.json (Oniguruma syntax in HF tokenizers); the
 // constructs those files use (\p{..}, (?i:..), lookahead, classes with literal CJK ranges) mean the
-// same in PCRE2. Not a general regex API: only "find every non-overlapping match".
+// same in PCRE2; \s \S \w \W are rewritten to Oniguruma's Unicode meaning (regex.cpp).
+// Not a general regex API: only "find every non-overlapping match".
 #pragma once
 
 #include <cstddef>
@@ -17,7 +18,7 @@ namespace z2z::tok {
 class Regex {
  public:
   // Throws z2z::Error naming `where` (the JSON path) when the pattern does not compile.
-  Regex(const std::string& pattern, const std::string& where);
+  Regex(const std::string& pattern, const std::string& where);  // Oniguruma syntax
   // A literal pattern (escaped).
   static Regex literal(const std::string& text, const std::string& where);
 
@@ -27,6 +28,7 @@ class Regex {
   void find_all(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>>& out) const;
 
  private:
+  Regex(const std::string& pattern, const std::string& where, bool oniguruma);
   struct Code;
   std::shared_ptr<const Code> code_;
   std::string pattern_;
