@@ -184,6 +184,7 @@ int run(int argc, char** argv) {
   std::int64_t K = lzw::LzwConfig::kUnlimited;
   if (auto k = args.get("max-codebook-size"); k && *k != "unlimited" && *k != "inf")
     K = parse_int(*k, "--max-codebook-size", 0, 2147483647);
+  const tok::DisabledSet disabled = disabled_set(args);  // usage errors before any loading
   if (args.has("table")) {
     if (args.has("max-codebook-size")) throw UsageError("z2z compress --table: K is unlimited (the paper's protocol)");
     return run_table(args, tokenizers, S);
@@ -191,7 +192,7 @@ int run(int argc, char** argv) {
   if (tokenizers.size() != 1) throw UsageError("z2z compress: give one --tokenizer (several only with --table)");
   const std::string text = input_text(args, "z2z compress");
   const tok::Tokenizer t = tok::Tokenizer::from_file(tokenizers[0]);
-  const lzw::CompressionConfig cfg(tok::lzw_config_for(t, K, S, disabled_set(args)));
+  const lzw::CompressionConfig cfg(tok::lzw_config_for(t, K, S, disabled));
   const tok::CompressionStats s = tok::compress_stats(t, text, cfg, encode_options(args));
   if (args.has("json")) {
     fmt::print(
