@@ -14,7 +14,30 @@ constexpr double kLnEps = 1e-5;  // nn.LayerNorm default, as in the reference en
 torch::Tensor layer_norm(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b) {
   return torch::layer_norm(x, {x.size(-1)}, w, b, kLnEps);
 }
+
+// Checkpoint key (after "layers.{i}.") of every per-layer tensor, per encoder type; one table for
+// loading and for naming parameters (training export).
+enum class Shape { HH, IH, HI, H };
+struct LayerField {
+  const char* transformer;
+  const char* res_latent;
+  Shape shape;
+};
+constexpr LayerField kLayerFields[] = {
+    {"attention.q_proj.weight", "wq.weight", Shape::HH},
+    {"attention.k_proj.weight", "wk.weight", Shape::HH},
+    {"attention.v_proj.weight", "wv.weight", Shape::HH},
+    {"attention.o_proj.weight", "wo.weight", Shape::HH},
+    {"mlp.fc1.weight", "w1.weight", Shape::IH},
+    {"mlp.fc2.weight", "w2.weight", Shape::HI},
+    {"post_attention_layernorm.weight", "norm1.weight", Shape::H},
+    {"post_attention_layernorm.bias", "norm1.bias", Shape::H},
+    {"post_mlp_layernorm.weight", "norm2.weight", Shape::H},
+    {"post_mlp_layernorm.bias", "norm2.bias", Shape::H},
+};
 }  // namespace
+
+std::array<torch::Tensor*, 10> HyperEncoder::Layer::fields() { return {&wq, &wk, &wv, &wo, &w1, &w2, &ln1_w, &ln1_b, &ln2_w, &ln2_b}; }
 
 HyperEncoder::HyperEncoder(const std::string& type, const EncoderConfig& c, std::int64_t Dm, std::int64_t S,
                            TensorMap& w, const std::string& prefix, const std::string& where)
@@ -41,27 +64,30 @@ HyperEncoder::HyperEncoder(const std::string& type, const EncoderConfig& c, std:
     auto it = w.find(prefix + first_mlp_key);
     return it != w.end() && it->second.dim() == 2 ? it->second.size(0) : 4 * H_;
   };
+  auto load_layers = [&](std::int64_t I) {
+    for (std::int64_t i = 0; i < c.num_hidden_layers; ++i) {
+      Layer L;
+      auto fields = L.fields();
+      for (std::size_t f = 0; f < fields.size(); ++f) {
+        const LayerField& lf = kLayerFields[f];
+        const std::string key = fmt::format("layers.{}.{}", i, type == "transformer" ? lf.transformer : lf.res_latent);
+        switch (lf.shape) {
+          case Shape::HH: *fields[f] = get(key, {H_, H_}); break;
+          case Shape::IH: *fields[f] = get(key, {I, H_}); break;
+          case Shape::HI: *fields[f] = get(key, {H_, I}); break;
+          case Shape::H: *fields[f] = get(key, {H_}); break;
+        }
+      }
+      layers_.push_back(std::move(L));
+    }
+  };
   if (type == "average") return;
   if (type == "transformer") {
     if (H_ != Dm) fail("{}: transformer encoder hidden_size {} must equal the model hidden size {}", where, H_, Dm);
     if (H_ % heads_) fail("{}: encoder hidden_size {} is not divisible by num_heads {}", where, H_, heads_);
     const std::int64_t I = inner_size("layers.0.mlp.fc1.weight");
     if (c.position_encoding == "learnable") pos_ = get_pos(H_);
-    for (std::int64_t i = 0; i < c.num_hidden_layers; ++i) {
-      const std::string l = fmt::format("layers.{}.", i);
-      Layer L;
-      L.wq = get(l + "attention.q_proj.weight", {H_, H_});
-      L.wk = get(l + "attention.k_proj.weight", {H_, H_});
-      L.wv = get(l + "attention.v_proj.weight", {H_, H_});
-      L.wo = get(l + "attention.o_proj.weight", {H_, H_});
-      L.w1 = get(l + "mlp.fc1.weight", {I, H_});
-      L.w2 = get(l + "mlp.fc2.weight", {H_, I});
-      L.ln1_w = get(l + "post_attention_layernorm.weight", {H_});
-      L.ln1_b = get(l + "post_attention_layernorm.bias", {H_});
-      L.ln2_w = get(l + "post_mlp_layernorm.weight", {H_});
-      L.ln2_b = get(l + "post_mlp_layernorm.bias", {H_});
-      layers_.push_back(std::move(L));
-    }
+    load_layers(I);
   } else if (type == "res_latent_attn") {
     const std::int64_t model_dim = c.model_hidden_size.value_or(H_);
     if (model_dim != Dm) fail("{}: encoder model_hidden_size {} must equal the model hidden size {}", where, model_dim, Dm);
@@ -72,21 +98,7 @@ HyperEncoder::HyperEncoder(const std::string& type, const EncoderConfig& c, std:
       proj_out_ = get("proj_out.weight", {Dm, H_});
     }
     pos_ = get_pos(H_);
-    for (std::int64_t i = 0; i < c.num_hidden_layers; ++i) {
-      const std::string l = fmt::format("layers.{}.", i);
-      Layer L;
-      L.wq = get(l + "wq.weight", {H_, H_});
-      L.wk = get(l + "wk.weight", {H_, H_});
-      L.wv = get(l + "wv.weight", {H_, H_});
-      L.wo = get(l + "wo.weight", {H_, H_});
-      L.w1 = get(l + "w1.weight", {I, H_});
-      L.w2 = get(l + "w2.weight", {H_, I});
-      L.ln1_w = get(l + "norm1.weight", {H_});
-      L.ln1_b = get(l + "norm1.bias", {H_});
-      L.ln2_w = get(l + "norm2.weight", {H_});
-      L.ln2_b = get(l + "norm2.bias", {H_});
-      layers_.push_back(std::move(L));
-    }
+    load_layers(I);
     norm_w_ = get("norm.weight", {H_});
     norm_b_ = get("norm.bias", {H_});
   } else if (type == "attention") {
@@ -124,22 +136,15 @@ std::vector<std::pair<std::string, torch::Tensor*>> HyperEncoder::named_paramete
   }
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     Layer& L = layers_[i];
-    const std::string l = fmt::format("layers.{}.", i);
-    if (type_ == "transformer") {
-      add(l + "attention.q_proj.weight", L.wq), add(l + "attention.k_proj.weight", L.wk);
-      add(l + "attention.v_proj.weight", L.wv), add(l + "attention.o_proj.weight", L.wo);
-      add(l + "mlp.fc1.weight", L.w1), add(l + "mlp.fc2.weight", L.w2);
-      add(l + "post_attention_layernorm.weight", L.ln1_w), add(l + "post_attention_layernorm.bias", L.ln1_b);
-      add(l + "post_mlp_layernorm.weight", L.ln2_w), add(l + "post_mlp_layernorm.bias", L.ln2_b);
-    } else if (type_ == "res_latent_attn") {
-      add(l + "wq.weight", L.wq), add(l + "wk.weight", L.wk), add(l + "wv.weight", L.wv), add(l + "wo.weight", L.wo);
-      add(l + "w1.weight", L.w1), add(l + "w2.weight", L.w2);
-      add(l + "norm1.weight", L.ln1_w), add(l + "norm1.bias", L.ln1_b);
-      add(l + "norm2.weight", L.ln2_w), add(l + "norm2.bias", L.ln2_b);
-    } else if (type_ == "attention") {
+    if (type_ == "attention") {
       add("attention.q_proj.weight", L.wq), add("attention.k_proj.weight", L.wk);
       add("attention.v_proj.weight", L.wv), add("attention.o_proj.weight", L.wo);
+      continue;
     }
+    auto fields = L.fields();
+    for (std::size_t f = 0; f < fields.size(); ++f)
+      add(fmt::format("layers.{}.{}", i, type_ == "transformer" ? kLayerFields[f].transformer : kLayerFields[f].res_latent),
+          *fields[f]);
   }
   return out;
 }

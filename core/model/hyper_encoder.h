@@ -9,6 +9,7 @@
 
 #include <torch/torch.h>
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,7 @@ class HyperEncoder {
   struct Layer {
     torch::Tensor wq, wk, wv, wo, w1, w2;  // attention and MLP (transformer: fc1 = w1, fc2 = w2)
     torch::Tensor ln1_w, ln1_b, ln2_w, ln2_b;
+    std::array<torch::Tensor*, 10> fields();  // in the order of the checkpoint key table
   };
   torch::Tensor attend(const Layer& L, const torch::Tensor& x, const torch::Tensor& allowed) const;
 
