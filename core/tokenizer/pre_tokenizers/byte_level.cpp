@@ -20,6 +20,14 @@ class ByteLevel final : public PreTokenizer {
   }
 
   void pre_tokenize(std::vector<Split>& splits) const override {
+    if (!regex_ && !add_prefix_space_) {  // only the alphabet: flag the splits in place
+      for (Split& s : splits) {
+        if (s.added_id >= 0) continue;
+        materialize_byte_level(s);
+        s.byte_level = true;
+      }
+      return;
+    }
     std::vector<std::pair<std::size_t, std::size_t>> matches;
     std::vector<MatchPiece> cover;
     split_each(splits, [&](Split&& s, std::vector<Split>& out) {
