@@ -2,7 +2,7 @@
 // 5 domains, ~2.2 MB): every document (separated by a line holding "\f") encoded with
 // add_special_tokens=false, for the six shared tokenizers. Reports bytes/s (MB/s = bytes_per_second/1e6).
 //   build/bin/bench_tokenizer                     Google Benchmark runs (warm word cache, like HF's)
-//   build/bin/bench_tokenizer --tsv [--repeat N]  one TSV line per (tokenizer, mode) for
+//   build/bin/bench_tokenizer --tsv [--repeat N] [--only NAME]  one TSV line per (tokenizer, mode) for
 //                                                 bench/tokenizer_vs_hf.sh: name, mode, bytes, tokens,
 //                                                 id checksum, best seconds, MB/s
 // mode "doc" = one encode per document, "file" = one encode per domain file (as tokenizer_vs_hf.mjs).
@@ -83,8 +83,9 @@ void BM_Encode(benchmark::State& state, const char* file, bool per_doc) {
   state.counters["tokens"] = static_cast<double>(tokens);
 }
 
-int tsv(int repeat) {
+int tsv(int repeat, const char* only) {
   for (const auto& [name, file] : kTokenizers) {
+    if (only && std::strcmp(only, name) != 0) continue;
     const auto t = load(file);
     for (int per_doc = 1; per_doc >= 0; --per_doc) {
       const auto& list = per_doc ? corpus().docs : corpus().files;
@@ -117,9 +118,12 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--tsv") == 0) {
       int repeat = 3;
-      for (int j = 1; j + 1 < argc; ++j)
+      const char* only = nullptr;
+      for (int j = 1; j + 1 < argc; ++j) {
         if (std::strcmp(argv[j], "--repeat") == 0) repeat = std::atoi(argv[j + 1]);
-      return tsv(repeat);
+        if (std::strcmp(argv[j], "--only") == 0) only = argv[j + 1];
+      }
+      return tsv(repeat, only);
     }
   }
   for (const auto& [name, file] : kTokenizers) {

@@ -2,7 +2,7 @@
 # bench/tokenizer_vs_hf.sh — our tokenizer vs HF tokenizers 0.23.2 (npm `tokenizers`, the Rust library's
 # Node binding; its linux-x64 binary ships inside the npm tarball), same text, same run, one thread.
 #   bench/tokenizer_vs_hf.sh [--repeat N]
-# Env: BUILD_DIR (default build; needs bin/bench_tokenizer), HF_DIR (scratch install dir, default
+# Needs node + npm (Debian: nodejs npm) for the HF side. Env: BUILD_DIR (default build; needs bin/bench_tokenizer), HF_DIR (scratch install dir, default
 # $BUILD_DIR/hf-tokenizers, gitignored), SHARED (default ../shared).
 # Prints a Markdown table: MB/s per tokenizer for "doc" (one encode per document) and "file" (one
 # encode per ~0.5 MB domain file), the speed-up, and whether all ids are identical (checksums).
@@ -24,8 +24,14 @@ if [[ ! -f "$HF_DIR/node_modules/tokenizers/package.json" ]]; then
 fi
 
 export RAYON_NUM_THREADS=1 TOKENIZERS_PARALLELISM=false
-ours=$("$BUILD_DIR/bin/bench_tokenizer" --tsv --repeat "$REPEAT")
-hf=$(HF_TOKENIZERS_DIR="$(cd "$HF_DIR" && pwd)/node_modules" node bench/tokenizer_vs_hf.mjs "$SHARED" --repeat "$REPEAT")
+export HF_TOKENIZERS_DIR="$(cd "$HF_DIR" && pwd)/node_modules"
+# Interleaved per tokenizer (ours, then HF) so both see the same machine load.
+ours="" hf=""
+for name in llama3 qwen3 gemma3 o200k deepseek3 llama2; do
+  ours+=$("$BUILD_DIR/bin/bench_tokenizer" --tsv --repeat "$REPEAT" --only "$name")$'\n'
+  hf+=$(node bench/tokenizer_vs_hf.mjs "$SHARED" --repeat "$REPEAT" --only "$name")$'\n'
+done
+ours=${ours%$'\n'} hf=${hf%$'\n'}
 
 echo "| tokenizer | mode | bytes | tokens | ours MB/s | HF MB/s | speed-up | ids identical |"
 echo "|---|---|---|---|---|---|---|---|"
@@ -37,4 +43,4 @@ join -t $'\t' <(awk -F'\t' '{print $1"/"$2"\t"$0}' <<<"$ours" | sort) \
     printf "| %s | %s | %s | %s | %.1f | %.2f | %.1fx | %s |\n", $2, $3, $4, $5, $8, $15, $8 / $15, same
   }' | sort -t'|' -k2,2 -k3,3
 echo
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); commit $(git rev-parse --short HEAD)"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); load average $(cut -d' ' -f1-3 /proc/loadavg); commit $(git rev-parse --short HEAD)"
