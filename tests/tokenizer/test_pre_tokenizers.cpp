@@ -84,6 +84,23 @@ TEST(PreTokenizers, MetaspaceAsInHf) {
   EXPECT_EQ(run(nosplit, "a b"), (std::vector<Piece>{{"a▁b", 0, 3}}));
 }
 
+TEST(PreTokenizers, MetaspacePrependFirstOnlyAtTheStartOfTheInput) {
+  // two splits, as after an added token: "Hey" at input offset 0, "you" at offset 9
+  auto splits_of = [](const std::string& scheme) {
+    const json j =
+        json::parse(R"({"type":"Metaspace","replacement":"▁","split":true,"prepend_scheme":")" + scheme + "\"}");
+    auto p = tok::pre_tokenizer_from_json(tok::JsonRef(j, "pre_tokenizer"));
+    std::vector<tok::Split> v(2);
+    v[0].text = tok::NormalizedString("Hey", 0);
+    v[1].text = tok::NormalizedString("you", 9);
+    p->pre_tokenize(v);
+    return test::pieces_of(v);
+  };
+  EXPECT_EQ(splits_of("first"), (std::vector<Piece>{{"▁Hey", 0, 3}, {"you", 9, 12}}));
+  EXPECT_EQ(splits_of("always"), (std::vector<Piece>{{"▁Hey", 0, 3}, {"▁you", 9, 12}}));
+  EXPECT_EQ(splits_of("never"), (std::vector<Piece>{{"Hey", 0, 3}, {"you", 9, 12}}));
+}
+
 TEST(PreTokenizers, DigitsIndividualAndContiguous) {
   EXPECT_EQ(run(R"({"type":"Digits","individual_digits":true})", "a12b"),
             (std::vector<Piece>{{"a", 0, 1}, {"1", 1, 2}, {"2", 2, 3}, {"b", 3, 4}}));
