@@ -1,4 +1,6 @@
-// `z2z generate` — stream a zip2zip model's output (plain text now; --jsonl for the event stream).
+// `z2z generate` — stream a zip2zip model's output: a live terminal view on a TTY (hypertokens marked,
+// footer with live numbers, summary at the end), plain text when piped, or --jsonl for the event
+// stream. Every event is also appended to a Session (--save-session FILE writes it).
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -9,9 +11,14 @@
 #include "app/z2z/cli_args.h"
 #include "app/z2z/commands.h"
 #include "app/z2z/event_json.h"
+#include "app/z2z/term_stream.h"
 #include "app/z2z/text_codec.h"
 #include "core/generate/generator.h"
 #include "core/model/zip2zip_model.h"
+#include "core/session/session.h"
+#include "core/session/session_file.h"
+#include "core/session/stream_items.h"
+#include "core/session/summary.h"
 #include "core/util/error.h"
 
 namespace z2z::cli {
@@ -21,14 +28,20 @@ const char* kUsage =
     "z2z generate --model DIR [--tokenizer FILE] (--prompt TEXT | --prompt-file F | --prompt-ids \"...\")\n"
     "             [--max-new-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--top-logprobs K]\n"
     "             [--jsonl] [--device cpu|cuda] [--dtype f32|bf16] [--no-compress-prompt] [--unmasked-hyper-slots]\n"
-    "             [--max-codebook-size K] [--max-subtokens S] [--stop STR]...";
+    "             [--max-codebook-size K] [--max-subtokens S] [--stop STR]... [--save-session FILE]\n"
+    "             [--color WHEN] [--whitespace] [--tint] [--no-summary]";
 const char* kDescription =
     "Generate with a zip2zip model (or a plain base model). The prompt is tokenized, LZW-compressed\n"
     "(unless --no-compress-prompt) and prefilled; each step samples over base tokens + installed\n"
     "hypertokens. Hyper slots not yet installed are masked unless --unmasked-hyper-slots.\n"
     "Stops at an EOS id of the model config, --max-new-tokens, or a --stop string.\n"
-    "Output: the generated text streamed to stdout (ids when no tokenizer is available), a summary on\n"
-    "stderr; --jsonl prints one JSON event per line instead (prompt, step..., finish; docs/events.md).\n"
+    "Output on a terminal: a live view (hypertokens coloured by length 2/3/4+ and underlined with a thin bar\n"
+    "at each internal base-token boundary, special tokens dim, a footer with step, codes, base tokens,\n"
+    "compression rate, codebook size and codes/s) and a summary block at the end. NO_COLOR or a pipe: the\n"
+    "generated text streamed to stdout (ids when no tokenizer is available), a summary line on stderr\n"
+    "(--color always / --whitespace force the marked view). --jsonl prints one JSON event per line instead\n"
+    "(prompt, step..., finish; docs/events.md). --save-session FILE writes the session log\n"
+    "(docs/session-format.md) for `z2z replay` and `z2z export`.\n"
     "Ctrl+C stops generation and keeps what was generated.";
 
 std::atomic<bool> g_cancel{false};
@@ -55,7 +68,12 @@ int cmd_generate(int argc, char** argv) {
              {"unmasked-hyper-slots", "", "uninstalled hyper slots get logit 0 (reference behaviour)"},
              {"max-codebook-size", "K", "override the model's K"},
              {"max-subtokens", "S", "override the model's S (<= trained S)"},
-             {"stop", "STR", "stop when the text contains STR (repeatable)", true}});
+             {"stop", "STR", "stop when the text contains STR (repeatable)", true},
+             {"save-session", "FILE", "write the session log as JSON"},
+             {"color", "WHEN", "auto (default: colour on a TTY unless NO_COLOR), always, never, 256, truecolor"},
+             {"whitespace", "", "show spaces, tabs and newlines as · → ↵"},
+             {"tint", "", "alternate faint tints on base tokens"},
+             {"no-summary", "", "no summary block at the end"}});
   if (!args.parse(argc, argv, 1)) return 0;
   if (!args.positional().empty()) throw UsageError("z2z generate: unexpected argument '" + args.positional()[0] + "'");
   auto dir = args.get("model");
@@ -98,36 +116,92 @@ int cmd_generate(int argc, char** argv) {
   if (codec) detok = [&](std::span<const std::int32_t> ids) { return codec->decode(ids); };
   gen::Generator generator(model, detok);
   const bool jsonl = args.has("jsonl");
+  const term::ViewOptions view = term::view_options(args, stdout);
+  const bool marked = !jsonl && (view.color != term::ColorDepth::None || view.whitespace);
+
+  session::RunInfo info;
+  info.source = "generate";
+  info.created = session::utc_now_iso8601();
+  info.z2z_version = Z2Z_VERSION;
+  const auto& ms = model->summary();
+  info.model_dir = *dir;
+  info.model_arch = ms.arch;
+  info.zip2zip = ms.zip2zip;
+  info.position_mode = ms.position_mode;
+  if (codec)
+    info.tokenizer = args.has("tokenizer") ? *args.get("tokenizer")
+                     : ms.tokenizer_json   ? ms.tokenizer_json->string()
+                                           : "";
+  info.has_text = codec != nullptr;
+  info.compression = model->compression().to_lzw_config();
+  info.temperature = p.sampling.temperature;
+  info.top_k = p.sampling.top_k;
+  info.top_p = p.sampling.top_p;
+  info.seed = p.sampling.seed;
+  info.max_new_tokens = p.max_new_tokens;
+  info.top_logprobs = static_cast<std::int64_t>(p.top_logprobs);
+  info.compress_prompt = p.compress_prompt;
+  info.mask_uninstalled = p.mask_uninstalled;
+  info.device = ms.device;
+  info.dtype = ms.dtype;
+  session::Session::TokenBytes token_bytes;
+  if (codec) token_bytes = [&](std::int32_t id) { return codec->decode(std::span<const std::int32_t>(&id, 1)); };
+  session::Session log(info, token_bytes);
+  term::StreamWriter writer(stdout, view);
+  const auto io = term::item_options(view);
+
   gen::GenerationCallbacks cb;
   cb.on_prompt = [&](const gen::PromptEvent& e) {
-    if (jsonl)
+    log.append_prompt(e);
+    if (jsonl) {
       fmt::print("{}\n", prompt_event_json(e));
-    else if (codec)
+    } else if (marked) {
+      writer.legend();
+      for (std::size_t j = 0; j < e.codes.size(); ++j) writer.item(session::prompt_item(log, j, io));
+      writer.footer(session::status_line(log, 0), true);
+    } else if (codec) {
       fmt::print("{}", prompt_text.empty() ? codec->decode(e.base_ids) : prompt_text);
+    }
     std::fflush(stdout);
   };
   cb.on_step = [&](const gen::StepEvent& e) {
+    log.append_step(e);
     if (jsonl)
       fmt::print("{}\n", step_event_json(e));
-    else if (codec)
+    else if (marked) {
+      writer.item(session::step_item(log, log.steps() - 1, io));
+      writer.footer(session::status_line(log, log.steps()));
+    } else if (codec)
       fmt::print("{}", e.text);
     else
       fmt::print("{} ", e.code);
     std::fflush(stdout);
   };
   cb.on_finish = [&](const gen::FinishEvent& e) {
+    log.append_finish(e);
     if (jsonl) {
       fmt::print("{}\n", finish_event_json(e));
       return;
     }
+    if (marked) {
+      writer.finish(view.summary ? term::summary_block(log, log.steps(), view) : std::string());
+      return;
+    }
     fmt::print("\n");
-    fmt::print(stderr, "[{}] {} codes for {} base tokens (compression rate {:.3f}), codebook {} entries, {:.1f} ms ({:.1f} codes/s)\n",
-               e.reason, e.steps, e.base_tokens, e.base_tokens ? static_cast<double>(e.steps) / static_cast<double>(e.base_tokens) : 1.0,
-               e.codebook_size, e.total_ms, e.total_ms > 0 ? 1000.0 * static_cast<double>(e.steps) / e.total_ms : 0.0);
+    fmt::print(
+        stderr,
+        "[{}] {} codes for {} base tokens (compression rate {:.3f}), codebook {} entries, {:.1f} ms ({:.1f} codes/s)\n",
+        e.reason, e.steps, e.base_tokens,
+        e.base_tokens ? static_cast<double>(e.steps) / static_cast<double>(e.base_tokens) : 1.0, e.codebook_size,
+        e.total_ms, e.total_ms > 0 ? 1000.0 * static_cast<double>(e.steps) / e.total_ms : 0.0);
   };
   std::signal(SIGINT, on_sigint);
   generator.run(prompt_ids, prompt_text, p, cb, &g_cancel);
   std::signal(SIGINT, SIG_DFL);
+  if (auto path = args.get("save-session")) {
+    session::save(log, *path);
+    fmt::print(stderr, "session saved to {} ({} steps)\n", *path, log.steps());
+  }
   return 0;
 }
 

@@ -13,5 +13,8 @@ int cmd_eval(int argc, char** argv);
 int cmd_tokenize(int argc, char** argv);
 int cmd_detokenize(int argc, char** argv);
 int cmd_compress(int argc, char** argv);
+int cmd_inspect(int argc, char** argv);
+int cmd_replay(int argc, char** argv);
+int cmd_export(int argc, char** argv);
 
 }  // namespace z2z::cli

@@ -28,6 +28,9 @@ const Command kCommands[] = {
     {"tokenize", z2z::cli::cmd_tokenize, "text -> token ids with a HF tokenizer.json (ids identical to HF tokenizers)"},
     {"detokenize", z2z::cli::cmd_detokenize, "token ids -> text through the tokenizer.json decoder"},
     {"compress", z2z::cli::cmd_compress, "tokenize + zip2zip LZW: compression numbers, or the token-efficiency table"},
+    {"inspect", z2z::cli::cmd_inspect, "show any text as zip2zip compresses it: hypertokens marked in the terminal"},
+    {"replay", z2z::cli::cmd_replay, "replay a saved session in the terminal, or print its state at step N"},
+    {"export", z2z::cli::cmd_export, "export a session: html, svg, png, json, csv (codebook), md (summary)"},
 };
 
 void print_help() {
