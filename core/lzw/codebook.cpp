@@ -24,8 +24,12 @@ void Codebook::clear() {
   nodes_.clear();
   table_.clear();  // allocated on the first insert
   used_ = 0;
+  max_used_ = 0;
+  shift_ = 64;
   arena_.clear();
+  arena_size_ = 0;
   dense_.clear();
+  dense_size_ = 0;
   sparse_.clear();
   entry_count_ = 0;
 }
@@ -34,8 +38,18 @@ void Codebook::reserve(std::size_t n) {
   std::size_t want = std::bit_ceil(std::max<std::size_t>(kInitialBuckets, 2 * n + 2));
   if (want > table_.size()) rehash(want);
   nodes_.reserve(n);
-  dense_.reserve(n);
-  arena_.reserve(n * 3);
+  if (n > dense_.size()) dense_.resize(n);
+  if (n * 3 + kSlack > arena_.size()) arena_.resize(n * 3 + kSlack);
+}
+
+void Codebook::grow_arena(std::size_t len) {
+  arena_.resize(std::max(arena_.size() * 2, arena_size_ + len + kSlack + 64));
+}
+
+void Codebook::append_arena(std::span<const TokenId> seq) {
+  reserve_arena(seq.size());
+  std::copy(seq.begin(), seq.end(), arena_.begin() + static_cast<std::ptrdiff_t>(arena_size_));
+  arena_size_ += seq.size();
 }
 
 const Codebook::Slot* Codebook::sparse_lookup(std::int64_t slot) const {
@@ -46,17 +60,18 @@ const Codebook::Slot* Codebook::sparse_lookup(std::int64_t slot) const {
 Codebook::Slot* Codebook::slot_for_insert(std::int64_t id) {
   std::int64_t s = id - v_;
   assert(s >= 0);
-  auto n = static_cast<std::int64_t>(dense_.size());
+  auto n = static_cast<std::int64_t>(dense_size_);
   if (s < n) return &dense_[static_cast<std::size_t>(s)];
   if (s - n > kMaxDenseJump) return &sparse_[s];
-  if (static_cast<std::size_t>(s) >= dense_.capacity()) dense_.reserve(std::max<std::size_t>(64, 2 * static_cast<std::size_t>(s)));
-  dense_.resize(static_cast<std::size_t>(s) + 1);
+  const auto us = static_cast<std::size_t>(s);
+  if (us >= dense_.size()) dense_.resize(std::max<std::size_t>(64, 2 * us));  // new slots are empty
+  dense_size_ = us + 1;
   // Migrate sparse entries now covered by the dense table.
   while (!sparse_.empty() && sparse_.begin()->first <= s) {
     dense_[static_cast<std::size_t>(sparse_.begin()->first)] = sparse_.begin()->second;
     sparse_.erase(sparse_.begin());
   }
-  return &dense_[static_cast<std::size_t>(s)];
+  return &dense_[us];
 }
 
 std::span<const TokenId> Codebook::expansion(std::int64_t id) const {
@@ -78,8 +93,9 @@ Codebook::Handle Codebook::find(std::span<const TokenId> seq) const {
 
 void Codebook::rehash(std::size_t buckets) {
   std::vector<Bucket> old = std::move(table_);
-  table_.assign(buckets, Bucket{kEmptyKey, kNone});
+  table_.assign(buckets, Bucket{kEmptyKey, kNone, -1});
   shift_ = 64 - std::countr_zero(buckets);
+  max_used_ = buckets / 2;
   const std::size_t mask = buckets - 1;
   for (const Bucket& e : old) {
     if (e.key == kEmptyKey) continue;
@@ -89,16 +105,16 @@ void Codebook::rehash(std::size_t buckets) {
   }
 }
 
-Codebook::Handle Codebook::child_or_create(Handle parent, TokenId token) {
+std::size_t Codebook::child_or_create(Handle parent, TokenId token) {
   if (table_.empty()) rehash(kInitialBuckets);
   const std::uint64_t k = key(parent, token);
   std::size_t mask = table_.size() - 1;
   std::size_t b = bucket(k);
   for (;; b = (b + 1) & mask) {
-    if (table_[b].key == k) return table_[b].value;
+    if (table_[b].key == k) return b;
     if (table_[b].key == kEmptyKey) break;
   }
-  if ((used_ + 1) * 2 > table_.size()) {  // keep load factor <= 1/2
+  if (used_ + 1 > max_used_) {  // keep load factor <= 1/2
     rehash(table_.size() * 2);
     mask = table_.size() - 1;
     for (b = bucket(k); table_[b].key != kEmptyKey; b = (b + 1) & mask) {
@@ -106,60 +122,41 @@ Codebook::Handle Codebook::child_or_create(Handle parent, TokenId token) {
   }
   if (nodes_.size() + static_cast<std::size_t>(v_) >= kNone - 1) fail("codebook: too many trie nodes");
   auto h = static_cast<Handle>(static_cast<std::size_t>(v_) + nodes_.size());
-  nodes_.push_back(Node{-1});
-  table_[b] = Bucket{k, h};
+  nodes_.push_back(-1);
+  table_[b] = Bucket{k, h, -1};
   ++used_;
-  return h;
+  return b;
 }
 
 Codebook::Handle Codebook::insert_child(Handle prefix_node, std::span<const TokenId> seq, TokenId id) {
   assert(seq.size() >= 2);
-  Handle node = child_or_create(prefix_node, seq.back());
+  const std::size_t b = child_or_create(prefix_node, seq.back());
+  const Handle node = table_[b].node;
+  table_[b].code = id;
+  nodes_[node - v_] = id;
+  reserve_arena(seq.size());  // before slot_for_insert: the slot pointer stays valid
   Slot* slot = slot_for_insert(id);
   assert(slot->len == 0);
-  slot->offset = static_cast<std::uint32_t>(arena_.size());
+  slot->offset = static_cast<std::uint32_t>(arena_size_);
   slot->len = static_cast<std::uint32_t>(seq.size());
   slot->node = node;
-  arena_.insert(arena_.end(), seq.begin(), seq.end());
-  nodes_[node - v_].code = id;
+  append_arena(seq);
   ++entry_count_;
   return node;
-}
-
-Codebook::Handle Codebook::insert_probed(const Probe& p, Handle prefix_node, std::span<const TokenId> seq,
-                                        TokenId id) {
-  if (table_.empty() || (used_ + 1) * 2 > table_.size() || nodes_.size() + static_cast<std::size_t>(v_) >= kNone - 1)
-    return insert_child(prefix_node, seq, id);  // slow path: grow first
-  const auto h = static_cast<Handle>(static_cast<std::size_t>(v_) + nodes_.size());
-  nodes_.push_back(Node{id});
-  table_[p.bucket] = Bucket{key(prefix_node, seq.back()), h};
-  ++used_;
-  const std::int64_t s = id - v_;
-  Slot* slot;
-  if (s == static_cast<std::int64_t>(dense_.size())) {
-    slot = &dense_.emplace_back();
-  } else {
-    slot = slot_for_insert(id);
-  }
-  slot->offset = static_cast<std::uint32_t>(arena_.size());
-  slot->len = static_cast<std::uint32_t>(seq.size());
-  slot->node = h;
-  for (TokenId t : seq) arena_.push_back(t);
-  ++entry_count_;
-  return h;
 }
 
 Codebook::Handle Codebook::insert(std::span<const TokenId> seq, TokenId id) {
   assert(seq.size() >= 2 && seq[0] >= 0 && seq[0] < v_);
   Handle node = static_cast<Handle>(seq[0]);
-  for (std::size_t i = 1; i + 1 < seq.size(); ++i) node = child_or_create(node, seq[i]);
+  for (std::size_t i = 1; i + 1 < seq.size(); ++i) node = table_[child_or_create(node, seq[i])].node;
   return insert_child(node, seq, id);
 }
 
 std::vector<std::pair<TokenId, std::vector<TokenId>>> Codebook::entries() const {
   std::vector<std::pair<TokenId, std::vector<TokenId>>> out;
   out.reserve(entry_count_);
-  for_each_entry([&](TokenId id, std::span<const TokenId> e) { out.emplace_back(id, std::vector<TokenId>(e.begin(), e.end())); });
+  for_each_entry(
+      [&](TokenId id, std::span<const TokenId> e) { out.emplace_back(id, std::vector<TokenId>(e.begin(), e.end())); });
   return out;
 }
 

@@ -4,9 +4,13 @@
 // Storage:
 //  * a trie over base ids. A sequence is a node handle: handles < V are the single base tokens,
 //    handles >= V index `nodes_`. Children are found in one flat open-addressing table keyed by
-//    (parent handle, next base id). A node may exist without being an entry (the decoder can create
-//    entries whose proper prefixes are not entries, §1.2), so each node says whether it is one.
-//  * expansions of all entries in one arena (`arena_`), addressed per slot (id - V).
+//    (parent handle, next base id); a bucket holds the key, the child's handle and the child's
+//    entry id, so one probe answers "which node, and is it an entry (under which id)". A node may
+//    exist without being an entry (the decoder can create entries whose proper prefixes are not
+//    entries, §1.2).
+//  * expansions of all entries in one arena (`arena_`), addressed per slot (id - V). The arena and
+//    the slot table keep some zeroed room past their logical end (`arena_size_`, `dense_size_`),
+//    so the codec can copy expansions in fixed 16-byte chunks and append without reallocating.
 //  * hypertoken ids normally arrive in order; ids far ahead of the dense slot table (the decoder's
 //    "trust the received id" branch, §1.4 item 5) go to a small sparse map.
 // Not thread-safe; one codebook per stream.
@@ -14,6 +18,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <span>
 #include <utility>
@@ -27,6 +32,8 @@ class Codebook {
  public:
   using Handle = std::uint32_t;
   static constexpr Handle kNone = 0xFFFFFFFFu;
+  // Room kept past the arena's logical end: copy_small() may read/write up to 3 ids past a sequence.
+  static constexpr std::size_t kSlack = 8;
 
   explicit Codebook(std::int64_t initial_vocab_size);
 
@@ -44,47 +51,62 @@ class Codebook {
   // --- sequence side (trie) -------------------------------------------------------------------
   // Child of `node` by base id `token`; kNone if absent or if node is kNone.
   Handle child(Handle node, TokenId token) const {
-    if (node == kNone || table_.empty()) return kNone;
-    const std::uint64_t k = key(node, token);
-    const std::size_t mask = table_.size() - 1;
-    for (std::size_t b = bucket(k);; b = (b + 1) & mask) {
-      const Bucket& e = table_[b];
-      if (e.key == k) return e.value;
-      if (e.key == kEmptyKey) return kNone;
-    }
+    if (node == kNone) return kNone;
+    return probe(node, token).found;
   }
   // Node of a whole sequence (length >= 1, base ids < V), kNone if no entry has it as prefix.
   Handle find(std::span<const TokenId> seq) const;
   // Entry id stored at a node, -1 if the node is not an entry (single tokens are never entries).
-  TokenId code_of(Handle node) const { return node < v_ ? -1 : nodes_[node - v_].code; }
-  bool is_entry(Handle node) const { return node != kNone && node >= v_ && nodes_[node - v_].code >= 0; }
+  TokenId code_of(Handle node) const { return node < v_ ? -1 : nodes_[node - v_]; }
+  bool is_entry(Handle node) const { return node != kNone && node >= v_ && nodes_[node - v_] >= 0; }
   bool contains(std::span<const TokenId> seq) const { return is_entry(find(seq)); }
 
-  // One probe for "child or where it would go", for the encoder's lookup-then-insert.
+  // One probe for "child or where it would go", for the codec's lookup-then-insert.
   struct Probe {
     Handle found;        // kNone if absent
+    TokenId code;        // entry id of `found`, -1 if absent or not an entry
     std::size_t bucket;  // where the key is, or the empty bucket it would take
   };
   Probe probe(Handle node, TokenId token) const {
-    if (table_.empty()) return {kNone, 0};
+    if (table_.empty()) return {kNone, -1, 0};
     const std::uint64_t k = key(node, token);
     const std::size_t mask = table_.size() - 1;
+    const Bucket* t = table_.data();
     for (std::size_t b = bucket(k);; b = (b + 1) & mask) {
-      const Bucket& e = table_[b];
-      if (e.key == k) return {e.value, b};
-      if (e.key == kEmptyKey) return {kNone, b};
+      const Bucket& e = t[b];
+      if (e.key == k) return {e.node, e.code, b};
+      if (e.key == kEmptyKey) return {kNone, -1, b};
     }
   }
   // Insert seq = (sequence of prefix_node) + token as entry `id`, after probe(prefix_node, token)
-  // returned p with p.found == kNone (no insert in between).
-  Handle insert_probed(const Probe& p, Handle prefix_node, std::span<const TokenId> seq, TokenId id);
+  // returned p with p.code < 0 (not an entry; no insert in between). seq.data() must have 3 more
+  // readable ids past its end (the codec's buffers do; see copy_small).
+  Handle insert_probed(const Probe& p, Handle prefix_node, std::span<const TokenId> seq, TokenId id) {
+    const auto s = static_cast<std::size_t>(id - v_);
+    const std::size_t len = seq.size();
+    if (p.found == kNone && used_ < max_used_ && s == dense_size_ && s < dense_.size() &&
+        arena_size_ + len + kSlack <= arena_.size()) [[likely]] {
+      // Fast path: a new node, the next dense slot, arena room available.
+      const auto h = static_cast<Handle>(static_cast<std::size_t>(v_) + nodes_.size());
+      nodes_.push_back(id);
+      table_[p.bucket] = Bucket{key(prefix_node, seq[len - 1]), h, id};
+      ++used_;
+      dense_[s] = Slot{static_cast<std::uint32_t>(arena_size_), static_cast<std::uint32_t>(len), h};
+      ++dense_size_;
+      copy_small(arena_.data() + arena_size_, seq.data(), len);
+      arena_size_ += len;
+      ++entry_count_;
+      return h;
+    }
+    return insert_child(prefix_node, seq, id);  // slow path: grows what needs growing, re-probes
+  }
 
   // Pre-size for about n entries (avoids rehashing while a stream of known length is encoded).
   void reserve(std::size_t n);
   // Make sure one more entry of up to `len` ids can be stored without moving the arena, so spans
   // returned by expansion() stay valid across that insert.
   void reserve_arena(std::size_t len) {
-    if (arena_.capacity() - arena_.size() < len) arena_.reserve(std::max(arena_.capacity() * 2, arena_.size() + len));
+    if (arena_size_ + len + kSlack > arena_.size()) grow_arena(len);
   }
 
   // Insert `seq` (length >= 2, base ids < V) as entry `id`; returns the node of `seq`.
@@ -103,15 +125,30 @@ class Codebook {
   std::vector<std::pair<TokenId, std::vector<TokenId>>> entries() const;
   template <typename F>
   void for_each_entry(F&& f) const {  // f(id, span) in id order
-    for (std::size_t s = 0; s < dense_.size(); ++s)
+    for (std::size_t s = 0; s < dense_size_; ++s)
       if (dense_[s].len) f(static_cast<TokenId>(v_ + static_cast<std::int64_t>(s)), span_of(dense_[s]));
     for (const auto& [s, slot] : sparse_) f(static_cast<TokenId>(v_ + s), span_of(slot));
   }
 
- private:
-  struct Node {
-    TokenId code;  // entry id or -1
+  // --- codec internals ------------------------------------------------------------------------
+  // Expansion of entry `id` as (pointer, length, node) without building a span; data is nullptr
+  // if `id` is not an entry. The pointer has kSlack readable ids after the expansion.
+  struct EntryRef {
+    const TokenId* data;
+    std::uint32_t len;
+    Handle node;
   };
+  EntryRef entry_ref(std::int64_t id) const {
+    const Slot* s = slot_of(id);
+    if (!s) return {nullptr, 0, kNone};
+    return {arena_.data() + s->offset, s->len, s->node};
+  }
+  // Copy n ids in 16-byte chunks: may read and write up to 3 ids past n (both sides need room).
+  static void copy_small(TokenId* dst, const TokenId* src, std::size_t n) {
+    for (std::size_t k = 0; k < n; k += 4) std::memcpy(dst + k, src + k, 4 * sizeof(TokenId));
+  }
+
+ private:
   struct Slot {
     std::uint32_t offset = 0;
     std::uint32_t len = 0;  // 0 = empty
@@ -121,7 +158,7 @@ class Codebook {
   const Slot* slot_of(std::int64_t id) const {
     const std::int64_t s = id - v_;
     if (s < 0) return nullptr;
-    if (s < static_cast<std::int64_t>(dense_.size())) {
+    if (s < static_cast<std::int64_t>(dense_size_)) {
       const Slot& slot = dense_[static_cast<std::size_t>(s)];
       return slot.len ? &slot : nullptr;
     }
@@ -130,30 +167,35 @@ class Codebook {
   const Slot* sparse_lookup(std::int64_t slot) const;
   Slot* slot_for_insert(std::int64_t id);
   std::span<const TokenId> span_of(const Slot& s) const { return {arena_.data() + s.offset, s.len}; }
-  Handle child_or_create(Handle parent, TokenId token);
+  // Bucket of the child (parent, token), created (as a non-entry node) if absent.
+  std::size_t child_or_create(Handle parent, TokenId token);
   void rehash(std::size_t buckets);
+  void grow_arena(std::size_t len);
+  void append_arena(std::span<const TokenId> seq);
 
   static std::uint64_t key(Handle parent, TokenId token) {
     return (std::uint64_t{parent} << 32) | static_cast<std::uint32_t>(token);
   }
-  std::size_t bucket(std::uint64_t k) const {
-    return static_cast<std::size_t>((k * 0x9E3779B97F4A7C15ull) >> shift_);
-  }
+  std::size_t bucket(std::uint64_t k) const { return static_cast<std::size_t>((k * 0x9E3779B97F4A7C15ull) >> shift_); }
 
   std::int64_t v_;
-  std::vector<Node> nodes_;
-  // flat open addressing, linear probing; kEmptyKey marks a free bucket. Key and value share a
-  // bucket so a lookup touches one cache line.
+  std::vector<TokenId> nodes_;  // entry id of node V+i, -1 if not an entry
+  // flat open addressing, linear probing, load factor <= 1/2; kEmptyKey marks a free bucket. A
+  // bucket is 16 bytes: key, child handle, child's entry id (a lookup touches one cache line).
   static constexpr std::uint64_t kEmptyKey = ~std::uint64_t{0};
   struct Bucket {
     std::uint64_t key;
-    Handle value;
+    Handle node;
+    TokenId code;
   };
   std::vector<Bucket> table_;
   std::size_t used_ = 0;
+  std::size_t max_used_ = 0;  // table_.size() / 2
   int shift_ = 64;
-  std::vector<TokenId> arena_;
-  std::vector<Slot> dense_;
+  std::vector<TokenId> arena_;  // size() is the allocated room; arena_size_ ids are in use
+  std::size_t arena_size_ = 0;
+  std::vector<Slot> dense_;  // size() is the allocated room; dense_size_ slots are in use
+  std::size_t dense_size_ = 0;
   std::map<std::int64_t, Slot> sparse_;
   std::size_t entry_count_ = 0;
 };

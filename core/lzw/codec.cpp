@@ -41,10 +41,23 @@ EncodeResult encode_impl(const CompressionConfig& cfg, std::span<const TokenId> 
   const std::size_t max_len = opt.max_length ? static_cast<std::size_t>(*opt.max_length) : 0;
   std::int64_t next = cfg.V();
 
-  std::vector<TokenId> buf;  // pending base ids (only its node and length are needed on the fast path)
-  buf.reserve(S + 1);
-  Codebook::Handle cur = Codebook::kNone;
+  // Pending base ids: buf[0..len). Its trie node is `cur` and the code emitting it is `cur_code`
+  // (the base id itself when len == 1), so the fast path never looks at buf; only an insert copies
+  // it into the arena. Fixed storage with room for copy_small's chunks.
+  TokenId inline_buf[16 + Codebook::kSlack] = {};
+  std::vector<TokenId> heap_buf;
+  TokenId* buf = inline_buf;
+  if (S + 1 + Codebook::kSlack > std::size(inline_buf)) {
+    heap_buf.assign(S + 1 + Codebook::kSlack, 0);
+    buf = heap_buf.data();
+  }
+  std::size_t len = 0;
+  // 64-bit on purpose: GCC may spill it and reload 8 bytes, and a 4-byte store would then defeat
+  // store forwarding on the probe's dependency chain.
+  std::uint64_t cur = Codebook::kNone;
+  TokenId cur_code = 0;
   TraceRow* row = nullptr;
+  [[maybe_unused]] auto buf_vec = [&]() { return std::vector<TokenId>(buf, buf + len); };
 
   // emit(b): b[0] if len(b)==1 else cb[b]; only if not truncating or len(out) < max_length
   auto emit = [&](TokenId code) {
@@ -58,69 +71,101 @@ EncodeResult encode_impl(const CompressionConfig& cfg, std::span<const TokenId> 
       }
     }
   };
-  auto emit_buffer = [&]() { emit(buf.size() == 1 ? buf[0] : cb.code_of(cur)); };
 
+  // Trace hooks: a row per consumed id (buffer before, id), closed with the buffer after it.
+  auto row_begin = [&]([[maybe_unused]] std::size_t at, [[maybe_unused]] TokenId id) {
+    if constexpr (Trace::kActive) {
+      tracer.trace->rows.push_back(TraceRow{});
+      row = &tracer.trace->rows.back();
+      row->position = at;
+      row->buffer_before = buf_vec();
+      row->id = id;
+    }
+  };
+  auto row_end = [&]() {
+    if constexpr (Trace::kActive) row->buffer_after = buf_vec();
+  };
+
+  // The loop is organised around the buffer: the outer loop runs with an empty buffer, the inner
+  // one extends a non-empty buffer (len < S) one id at a time: one trie probe per id.
   std::size_t pos = offset;
   const std::size_t n = ids.size();
   while (pos < n) {
     if (truncating && out.size() >= max_len) break;  // checked BEFORE consuming the next id
     const TokenId x = ids[pos];
-    if constexpr (Trace::kActive) {
-      tracer.trace->rows.push_back(TraceRow{});
-      row = &tracer.trace->rows.back();
-      row->position = pos;
-      row->buffer_before = buf;
-      row->id = x;
-    }
+    row_begin(pos, x);
     ++pos;
-    if (cfg.is_disabled(x)) {  // hard boundary: flush, then pass the id through verbatim
+    if (cfg.is_disabled(x)) {  // hard boundary (the buffer is empty): pass the id through verbatim
       if constexpr (Trace::kActive) row->disabled = true;
-      if (!buf.empty()) {
-        emit_buffer();
-        buf.clear();
-      }
       emit(x);
-      if constexpr (Trace::kActive) row->buffer_after = buf;
+      row_end();
       continue;
     }
     if (x < 0 || x >= V)
       fail("lzw encode: id {} at position {} is not a base id (V={}) and not disabled", x, pos - 1, cfg.V());
-    if (buf.empty()) {  // known = (x < V) if len(buf) == 1
-      buf.push_back(x);
-      cur = static_cast<Codebook::Handle>(x);
-      if constexpr (Trace::kActive) row->known = true;
-    } else {
-      const Codebook::Probe probe = cb.probe(cur, x);
-      buf.push_back(x);
-      if (cb.is_entry(probe.found)) {  // known = buf in cb
-        cur = probe.found;
-        if constexpr (Trace::kActive) row->known = true;
-      } else {
-        if (next < limit) {  // if next < V + K: cb[buf] = next; next += 1
-          if (probe.found == Codebook::kNone)
-            cb.insert_probed(probe, cur, buf, static_cast<TokenId>(next));
-          else
-            cb.insert_child(cur, buf, static_cast<TokenId>(next));
-          if constexpr (Trace::kActive) {
-            row->added_id = static_cast<TokenId>(next);
-            row->added_seq = buf;
-          }
-          ++next;
-        }
-        buf.pop_back();  // buf.pop(); emit(buf); buf = [x]
-        emit_buffer();
-        buf.assign(1, x);
-        cur = static_cast<Codebook::Handle>(x);
+    buf[0] = x;  // known = (x < V) if len(buf) == 1
+    len = 1;
+    cur = static_cast<std::uint32_t>(x);
+    cur_code = x;
+    if constexpr (Trace::kActive) row->known = true;
+    if (len == S) {  // forced flush (S == 1)
+      emit(cur_code);
+      len = 0;
+      row_end();
+      continue;
+    }
+    row_end();
+    for (;;) {  // len in [1, S)
+      if (pos >= n) goto done;
+      if (truncating && out.size() >= max_len) goto done;  // buffered ids are dropped
+      const TokenId y = ids[pos];
+      row_begin(pos, y);
+      ++pos;
+      if (cfg.is_disabled(y)) {  // hard boundary: flush, then pass the id through verbatim
+        if constexpr (Trace::kActive) row->disabled = true;
+        emit(cur_code);
+        len = 0;
+        emit(y);
+        row_end();
+        break;
       }
+      if (y < 0 || y >= V)
+        fail("lzw encode: id {} at position {} is not a base id (V={}) and not disabled", y, pos - 1, cfg.V());
+      const Codebook::Probe probe = cb.probe(static_cast<Codebook::Handle>(cur), y);
+      if (probe.code >= 0) {  // known = buf + [y] in cb
+        buf[len++] = y;
+        cur = probe.found;
+        cur_code = probe.code;
+        if constexpr (Trace::kActive) row->known = true;
+        if (len == S) {  // forced flush; NO entry linking to the next token
+          emit(cur_code);
+          len = 0;
+          row_end();
+          break;
+        }
+        row_end();
+        continue;
+      }
+      if (next < limit) {  // if next < V + K: cb[buf + [y]] = next; next += 1
+        buf[len] = y;
+        cb.insert_probed(probe, static_cast<Codebook::Handle>(cur), {buf, len + 1}, static_cast<TokenId>(next));
+        if constexpr (Trace::kActive) {
+          row->added_id = static_cast<TokenId>(next);
+          row->added_seq.assign(buf, buf + len + 1);
+        }
+        ++next;
+      }
+      emit(cur_code);  // emit(buf); buf = [y]  (len stays < S: S >= 2 here)
+      buf[0] = y;
+      len = 1;
+      cur = static_cast<std::uint32_t>(y);
+      cur_code = y;
+      row_end();
     }
-    if (buf.size() == S) {  // forced flush; NO entry linking to the next token
-      emit_buffer();
-      buf.clear();
-    }
-    if constexpr (Trace::kActive) row->buffer_after = buf;
   }
+done:
   if constexpr (Trace::kActive) row = nullptr;
-  if (!buf.empty()) emit_buffer();
+  if (len) emit(cur_code);  // final flush (a no-op when truncation stopped the loop)
   if (opt.padding == Padding::MaxLength && out.size() < max_len)  // LEFT-pad up to max_length
     out.insert(out.begin(), max_len - out.size(), cfg.pad());
   r.next_offset = pos;
@@ -145,10 +190,10 @@ EncodeTrace encode_trace(const CompressionConfig& config, std::span<const TokenI
 // ---------------------------------------------------------------------------------------------
 
 DecoderState::DecoderState(const CompressionConfig& config)
-    : config_(config), codebook_(config.V()), next_(config.V()) {
-  buf_.reserve(static_cast<std::size_t>(config.S()) + 1);
-  scratch_.reserve(static_cast<std::size_t>(config.S()) + 1);
-}
+    : config_(config),
+      codebook_(config.V()),
+      next_(config.V()),
+      buf_(static_cast<std::size_t>(config.S()) + 1 + Codebook::kSlack, 0) {}
 
 std::vector<TokenId> DecoderState::take_created() {
   std::vector<TokenId> out;
@@ -156,10 +201,10 @@ std::vector<TokenId> DecoderState::take_created() {
   return out;
 }
 
-void DecoderState::set_buffer(std::span<const TokenId> seq, Codebook::Handle node_hint) {
-  buf_.resize(seq.size());
-  for (std::size_t i = 0; i < seq.size(); ++i) buf_[i] = seq[i];
-  buf_node_ = node_hint != Codebook::kNone ? node_hint : codebook_.find(seq);
+void DecoderState::set_buffer(const TokenId* seq, std::size_t len, Codebook::Handle node_hint) {
+  Codebook::copy_small(buf_.data(), seq, len);
+  buf_len_ = len;
+  buf_node_ = node_hint != Codebook::kNone ? node_hint : codebook_.find({seq, len});
 }
 
 // Next free id. The reference allocates `next` blindly; after an out-of-order id received through
@@ -171,17 +216,46 @@ TokenId DecoderState::allocate_id() {
 }
 
 void DecoderState::push(TokenId c, std::vector<TokenId>& out) {
+  const std::span<const TokenId> d = step(c);
+  out.insert(out.end(), d.begin(), d.end());
+}
+
+void DecoderState::push(std::span<const TokenId> codes, std::vector<TokenId>& out) {
+  const auto S = static_cast<std::size_t>(config_.S());
+  if (S > 64) {  // huge S: keep `out` exact instead of reserving S ids of room per code
+    for (TokenId c : codes) push(c, out);
+    return;
+  }
+  // Decode into room past the logical end `w` and copy each code's ids in 16-byte chunks.
+  const std::size_t room = S + Codebook::kSlack;
+  std::size_t w = out.size();
+  out.resize(w + 2 * codes.size() + room);
+  try {
+    for (TokenId c : codes) {
+      if (out.size() - w < room) out.resize(std::max(2 * out.size(), w + room));
+      const std::span<const TokenId> d = step(c);
+      Codebook::copy_small(out.data() + w, d.data(), d.size());
+      w += d.size();
+    }
+  } catch (...) {
+    out.resize(w);
+    throw;
+  }
+  out.resize(w);
+}
+
+std::span<const TokenId> DecoderState::step(TokenId c) {
   const std::int64_t V = config_.V();
   const std::size_t S = static_cast<std::size_t>(config_.S());
   const std::size_t at = consumed_;
 
   // if c in disabled: buf = []; out.append(c); continue
   if (config_.is_disabled(c)) {
-    buf_.clear();
+    buf_len_ = 0;
     buf_node_ = Codebook::kNone;
-    out.push_back(c);
+    single_[0] = c;
     ++consumed_;
-    return;
+    return {single_, 1};
   }
   if (c < 0) fail("lzw decode: code {} at position {} is negative", c, at);
   if (c >= config_.id_limit())
@@ -189,73 +263,86 @@ void DecoderState::push(TokenId c, std::vector<TokenId>& out) {
          config_.id_limit());
 
   // D may point into the codebook's arena: reserve room for the one insert this code can cause
-  // BEFORE taking the span, so the span stays valid.
+  // BEFORE taking the pointer, so it stays valid.
   codebook_.reserve_arena(S);
-  std::span<const TokenId> D;
-  Codebook::Handle d_node = Codebook::kNone;
-  TokenId single = c;
+  const TokenId* D;
+  std::size_t dlen;
+  Codebook::Handle d_node;
   if (c < V) {  // D = [c]
-    D = {&single, 1};
+    single_[0] = c;
+    D = single_;
+    dlen = 1;
     d_node = static_cast<Codebook::Handle>(c);
-  } else if (codebook_.contains_id(c)) {  // D = cb[c]
-    D = codebook_.expansion(c);
-    d_node = codebook_.node_of_id(c);
-  } else if (buf_.size() == S) {  // defensive force-merge branch: D = copy(buf), no insertion
-    scratch_ = buf_;
-    D = scratch_;
-    d_node = buf_node_;
-  } else {  // unknown code = KwKwK case: buf.append(buf[0]); cb[c] = buf
-    if (buf_.empty())
-      fail("lzw decode: code {} at position {} is not in the codebook and there is no context to build it from", c,
-           at);
-    if (next_ >= config_.id_limit())
-      fail("lzw decode: code {} at position {} is not in the codebook and the codebook is full", c, at);
-    buf_.push_back(buf_[0]);
-    // NOTE: inserted under the RECEIVED id c (the reference trusts it, §1.4 item 5); next += 1
-    buf_node_ = codebook_.insert(buf_, c);
-    if (track_created_) created_.push_back(c);
-    ++next_;
-    out.insert(out.end(), buf_.begin(), buf_.end());  // buf keeps the new entry as context
-    ++consumed_;
-    return;
+  } else {  // D = cb[c]
+    const Codebook::EntryRef e = codebook_.entry_ref(c);
+    if (!e.data) [[unlikely]]
+      return step_unknown(c);
+    D = e.data;
+    dlen = e.len;
+    d_node = e.node;
   }
-
-  for (TokenId t : D) out.push_back(t);  // D is 1..S ids: a loop beats memmove here
   ++consumed_;
   if (allocate_id() >= config_.id_limit()) {  // codebook full: stop tracking forever
-    buf_.clear();
+    buf_len_ = 0;
     buf_node_ = Codebook::kNone;
-    return;
+    return {D, dlen};
   }
-  if (buf_.empty() || buf_.size() == S) {  // start, or mirror the encoder's forced flush
-    if (D.data() == scratch_.data()) return;  // buf = D = copy(buf): unchanged
-    set_buffer(D, d_node);
-    return;
+  if (buf_len_ == 0 || buf_len_ == S) {  // start, or mirror the encoder's forced flush
+    set_buffer(D, dlen, d_node);
+    return {D, dlen};
   }
   // Greedy extension into the current code (arena room was reserved above, so D stays valid).
-  for (std::size_t j = 0; j < D.size(); ++j) {
+  for (std::size_t j = 0; j < dlen; ++j) {
     const Codebook::Handle prefix = buf_node_;
-    buf_.push_back(D[j]);
-    Codebook::Probe probe{Codebook::kNone, 0};
+    buf_[buf_len_++] = D[j];
+    Codebook::Probe probe{Codebook::kNone, -1, 0};
     if (prefix != Codebook::kNone) probe = codebook_.probe(prefix, D[j]);
     buf_node_ = probe.found;
-    if (!codebook_.is_entry(buf_node_)) {  // if buf not in cb: cb[buf] = next; next += 1; buf = D[j:]
-      const TokenId id = allocate_id();
-      if (prefix != Codebook::kNone && probe.found == Codebook::kNone)
-        codebook_.insert_probed(probe, prefix, buf_, id);
+    if (probe.code < 0) {                              // if buf not in cb: cb[buf] = next; next += 1; buf = D[j:]
+      const TokenId id = static_cast<TokenId>(next_);  // allocate_id() above
+      const std::span<const TokenId> seq{buf_.data(), buf_len_};
+      if (prefix != Codebook::kNone)
+        codebook_.insert_probed(probe, prefix, seq, id);
       else
-        codebook_.insert_at(prefix, buf_, id);
+        codebook_.insert(seq, id);
       if (track_created_) created_.push_back(id);
       ++next_;
-      set_buffer(D.subspan(j), j == 0 ? d_node : Codebook::kNone);
-      return;
+      set_buffer(D + j, dlen - j, j == 0 ? d_node : Codebook::kNone);
+      return {D, dlen};
     }
-    if (buf_.size() == S) {  // buf = D[j+1:]
-      set_buffer(D.subspan(j + 1), Codebook::kNone);
-      return;
+    if (buf_len_ == S) {  // buf = D[j+1:]
+      set_buffer(D + j + 1, dlen - j - 1, Codebook::kNone);
+      return {D, dlen};
     }
   }
-  // loop ended without break: buf = old buf + all of D
+  return {D, dlen};  // loop ended without break: buf = old buf + all of D
+}
+
+std::span<const TokenId> DecoderState::step_unknown(TokenId c) {
+  const std::size_t S = static_cast<std::size_t>(config_.S());
+  const std::size_t at = consumed_;
+  if (buf_len_ == S) {  // defensive force-merge branch: D = copy(buf), no insertion, buf unchanged
+    ++consumed_;
+    const std::span<const TokenId> D{buf_.data(), S};
+    if (allocate_id() >= config_.id_limit()) {  // codebook full: stop tracking forever
+      buf_len_ = 0;
+      buf_node_ = Codebook::kNone;
+    }
+    return D;
+  }
+  // unknown code = KwKwK case: buf.append(buf[0]); cb[c] = buf
+  if (buf_len_ == 0)
+    fail("lzw decode: code {} at position {} is not in the codebook and there is no context to build it from", c, at);
+  if (next_ >= config_.id_limit())
+    fail("lzw decode: code {} at position {} is not in the codebook and the codebook is full", c, at);
+  buf_[buf_len_] = buf_[0];
+  ++buf_len_;
+  // NOTE: inserted under the RECEIVED id c (the reference trusts it, §1.4 item 5); next += 1
+  buf_node_ = codebook_.insert({buf_.data(), buf_len_}, c);
+  if (track_created_) created_.push_back(c);
+  ++next_;
+  ++consumed_;
+  return {buf_.data(), buf_len_};  // buf keeps the new entry as context
 }
 
 DecodeResult decode(const CompressionConfig& config, std::span<const TokenId> codes) {
@@ -263,7 +350,6 @@ DecodeResult decode(const CompressionConfig& config, std::span<const TokenId> co
   state.set_track_created(false);
   state.reserve(static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(codes.size()), config.K())));
   std::vector<TokenId> ids;
-  ids.reserve(codes.size() * 2);
   state.push(codes, ids);
   const std::int64_t next = state.next_id();
   return DecodeResult{std::move(ids), std::move(state).release_codebook(), next};

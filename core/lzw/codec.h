@@ -41,13 +41,13 @@ EncodeResult encode(const CompressionConfig& config, std::span<const TokenId> id
 
 // One row of the teaching trace: the encoder's state around one consumed input id.
 struct TraceRow {
-  std::size_t position = 0;           // index of the id read
+  std::size_t position = 0;            // index of the id read
   std::vector<TokenId> buffer_before;  // pending base ids before reading
-  TokenId id = 0;                     // the id read
+  TokenId id = 0;                      // the id read
   bool disabled = false;
-  bool known = false;                  // buffer+id is a base token or an entry (false for disabled ids)
-  std::vector<TokenId> emitted;        // codes emitted while consuming this id (0, 1 or 2)
-  std::optional<TokenId> added_id;     // entry created while consuming this id
+  bool known = false;               // buffer+id is a base token or an entry (false for disabled ids)
+  std::vector<TokenId> emitted;     // codes emitted while consuming this id (0, 1 or 2)
+  std::optional<TokenId> added_id;  // entry created while consuming this id
   std::vector<TokenId> added_seq;
   std::vector<TokenId> buffer_after;
 };
@@ -66,9 +66,9 @@ class DecoderState {
 
   // Decode one code, appending its base ids to `out`.
   void push(TokenId code, std::vector<TokenId>& out);
-  void push(std::span<const TokenId> codes, std::vector<TokenId>& out) {
-    for (TokenId c : codes) push(c, out);
-  }
+  // Decode codes in order (== push(c, out) for each). On an error `out` holds the ids of the codes
+  // before the bad one and the state is the state after them.
+  void push(std::span<const TokenId> codes, std::vector<TokenId>& out);
 
   const CompressionConfig& config() const { return config_; }
   const Codebook& codebook() const { return codebook_; }
@@ -76,7 +76,7 @@ class DecoderState {
   // Pre-size for a stream of about n codes.
   void reserve(std::size_t n) { codebook_.reserve(n); }
   std::int64_t next_id() const { return next_; }
-  std::span<const TokenId> buffer() const { return {buf_.data(), buf_.size()}; }
+  std::span<const TokenId> buffer() const { return {buf_.data(), buf_len_}; }
   std::size_t codes_consumed() const { return consumed_; }
 
   // Ids of entries created since the last call, in creation order (the manager sorts them).
@@ -84,15 +84,21 @@ class DecoderState {
   void set_track_created(bool on) { track_created_ = on; }
 
  private:
-  void set_buffer(std::span<const TokenId> seq, Codebook::Handle node_hint);
+  // Decode one code; returns its base ids (valid until the next call: they live in the arena, in
+  // buf_ or in single_, each with Codebook::kSlack readable ids after them).
+  std::span<const TokenId> step(TokenId code);
+  std::span<const TokenId> step_unknown(TokenId code);  // c >= V and not an entry
+  void set_buffer(const TokenId* seq, std::size_t len, Codebook::Handle node_hint);
   TokenId allocate_id();
 
   CompressionConfig config_;
   Codebook codebook_;
   std::int64_t next_;
+  // Pending base ids: buf_len_ ids in buf_, which is sized S + 1 + kSlack once (no reallocation).
   std::vector<TokenId> buf_;
+  std::size_t buf_len_ = 0;
   Codebook::Handle buf_node_ = Codebook::kNone;  // trie node of buf_ (kNone: not a prefix of any entry)
-  std::vector<TokenId> scratch_;
+  TokenId single_[Codebook::kSlack] = {};        // D = [c] for a base id c
   std::vector<TokenId> created_;
   bool track_created_ = true;
   std::size_t consumed_ = 0;
