@@ -44,13 +44,25 @@ QSizeF paint_session(QPainter* p, const session::Session& s, std::int64_t t, con
   small.setPointSizeF(9);
   const QFontMetricsF tfm(title_font), sfm(small);
   qreal y = kMargin;
+  // One line of text, wrapped at " · " separators when it is wider than the picture.
   auto text_line = [&](const QFont& f, const QFontMetricsF& fm, const QString& text, QColor color) {
-    if (p) {
-      p->setFont(f);
-      p->setPen(color);
-      p->drawText(QPointF(kMargin, y + fm.ascent()), fm.elidedText(text, Qt::ElideRight, inner));
+    const QStringList parts = text.split(QStringLiteral(" · "));
+    QString line;
+    auto flush = [&]() {
+      if (p) {
+        p->setFont(f);
+        p->setPen(color);
+        p->drawText(QPointF(kMargin, y + fm.ascent()), fm.elidedText(line, Qt::ElideRight, inner));
+      }
+      y += fm.height() + 3;
+      line.clear();
+    };
+    for (const QString& part : parts) {
+      const QString next = line.isEmpty() ? part : line + QStringLiteral(" · ") + part;
+      if (!line.isEmpty() && fm.horizontalAdvance(next) > inner) flush();
+      line = line.isEmpty() ? part : line + QStringLiteral(" · ") + part;
     }
-    y += fm.height() + 3;
+    if (!line.isEmpty()) flush();
   };
   text_line(title_font, tfm, qs("zip2zip · " + session::run_title(s)), QColor(0x1f, 0x23, 0x28));
   text_line(small, sfm,
@@ -73,15 +85,20 @@ QSizeF paint_session(QPainter* p, const session::Session& s, std::int64_t t, con
   StreamLayout ll;
   ll.build(legend, style, inner, kMargin, y);
   if (p) paint_stream(*p, ll, legend, style);
+  const QString explain = QStringLiteral("underline + thin bars = hypertoken and its base-token boundaries");
   qreal lx = ll.boxes().empty() ? kMargin : ll.boxes().back().rect.right() + 10;
+  qreal cy = ll.boxes().empty() ? y : ll.boxes().back().rect.center().y();
+  y = ll.bottom() + 12;
+  if (lx + sfm.horizontalAdvance(explain) > kMargin + inner) {  // no room beside the chips: next line
+    lx = kMargin;
+    cy = y - 6 + sfm.height() / 2;
+    y += sfm.height() + 4;
+  }
   if (p) {
     p->setFont(small);
     p->setPen(QColor(0x65, 0x6d, 0x76));
-    const qreal cy = ll.boxes().empty() ? y : ll.boxes().back().rect.center().y();
-    p->drawText(QPointF(lx, cy + sfm.ascent() / 2 - 1),
-                QStringLiteral("underline + thin bars = hypertoken and its base-token boundaries"));
+    p->drawText(QPointF(lx, cy + sfm.ascent() / 2 - 1), explain);
   }
-  y = ll.bottom() + 12;
 
   session::ItemOptions io;
   io.visible_whitespace = o.visible_whitespace;

@@ -61,12 +61,12 @@ void StreamLayout::build(const std::vector<session::StreamItem>& items, const St
         if (it.ids_only && !session::is_hyper_kind(it.kind)) {
           cur.text += QLatin1Char(' ');
           w = fm.horizontalAdvance(cur.text);
+        } else if (it.ids_only) {  // ids need room around the bar: two spaces, the bar in the middle
+          cur.seps.push_back(st.pad_x + w + fm.horizontalAdvance(QLatin1Char(' ')));
+          cur.text += QStringLiteral("  ");
+          w = fm.horizontalAdvance(cur.text);
         } else {
-          cur.seps.push_back(st.pad_x + w + (it.ids_only ? 1.5 : 0.0));
-          if (it.ids_only) {  // ids need room around the bar
-            cur.text += QStringLiteral("  ");
-            w = fm.horizontalAdvance(cur.text);
-          }
+          cur.seps.push_back(st.pad_x + w);
         }
       }
       const std::string_view piece = std::string_view(it.text).substr(from, to - from);

@@ -120,7 +120,8 @@ TEST_F(Export, HtmlRendersInHeadlessChromium) {
   EXPECT_EQ(html.find("<script src"), std::string::npos);
   const std::string bin = chromium();
   if (bin.empty()) GTEST_SKIP() << "chromium not installed (scripts/setup installs it)";
-  auto dom = run(chromium_cmd(bin) + " --dump-dom " + shell_quote("file://" + html_path));
+  // #card=3 opens chip 3's hover card on load (the same function the mouse uses).
+  auto dom = run(chromium_cmd(bin) + " --dump-dom " + shell_quote("file://" + html_path + "#card=3"));
   ASSERT_EQ(dom.exit_code, 0) << dom.err;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(dom.out, m, std::regex("data-chips=\"([0-9]+)\""))) << dom.out.substr(0, 2000);
@@ -133,6 +134,9 @@ TEST_F(Export, HtmlRendersInHeadlessChromium) {
   EXPECT_GE(chips, g_chips);
   EXPECT_GT(hyper, 5);
   EXPECT_NE(dom.out.find("class=\"sep\""), std::string::npos);  // boundaries inside hypertokens
+  const auto card = dom.out.find("<div id=\"card\" style=\"display: block;");
+  ASSERT_NE(card, std::string::npos) << "hover card not shown";
+  EXPECT_NE(dom.out.find("base ids", card), std::string::npos);
 
   const std::string shot = (g_dir / "shot.png").string();
   auto r = run(chromium_cmd(bin) + " --window-size=1280,900 --screenshot=" + shell_quote(shot) + " " +

@@ -146,12 +146,19 @@ document.addEventListener('mousemove',ev=>{const t=ev.target.closest&&ev.target.
   if(t&&t.dataset.i!==undefined){document.querySelectorAll('.tok[data-i="'+t.dataset.i+'"]').forEach(x=>x.classList.add('hl'));show(ev,+t.dataset.i);}
   else card.style.display='none';});
 ws.addEventListener('change',render);
+// #card=N opens the hover card of chip N (links into a talk's handout, and tests).
+function fromHash(){const m=location.hash.match(/card=(\d+)/);if(!m)return;
+  const el=document.querySelector('.tok[data-i="'+m[1]+'"]');if(!el)return;
+  el.scrollIntoView({block:'center'});const r=el.getBoundingClientRect();
+  document.querySelectorAll('.tok[data-i="'+m[1]+'"]').forEach(x=>x.classList.add('hl'));show({clientX:r.left,clientY:r.bottom},+m[1]);}
 document.querySelectorAll('th[data-col]').forEach(th=>th.addEventListener('click',()=>{
   const tb=th.closest('table').tBodies[0],c=+th.dataset.col,num=th.dataset.num==='1';
   const dir=th.dataset.dir==='a'?'d':'a';th.dataset.dir=dir;
   const rows=[...tb.rows].sort((a,b)=>{const x=a.cells[c].dataset.v??a.cells[c].textContent,y=b.cells[c].dataset.v??b.cells[c].textContent;
     const r=num?(+x)-(+y):x.localeCompare(y);return dir==='a'?r:-r;});rows.forEach(r=>tb.appendChild(r));}));
 render();
+fromHash();
+window.addEventListener('hashchange',fromHash);
 })();
 )JS";
 
