@@ -149,13 +149,26 @@ int cmd_generate(int argc, char** argv) {
   session::Session log(info, token_bytes);
   term::StreamWriter writer(stdout, view);
   const auto io = term::item_options(view);
+  // The log validates every event; should it ever refuse one, generation goes on without it.
+  bool logging = true;
+  auto logged = [&](auto&& append) {
+    if (!logging) return false;
+    try {
+      append();
+      return true;
+    } catch (const Error& err) {
+      logging = false;
+      fmt::print(stderr, "warning: the session log stopped ({}); generation goes on\n", err.what());
+      return false;
+    }
+  };
 
   gen::GenerationCallbacks cb;
   cb.on_prompt = [&](const gen::PromptEvent& e) {
-    log.append_prompt(e);
+    const bool ok = logged([&] { log.append_prompt(e); });
     if (jsonl) {
       fmt::print("{}\n", prompt_event_json(e));
-    } else if (marked) {
+    } else if (marked && ok) {
       writer.legend();
       for (std::size_t j = 0; j < e.codes.size(); ++j) writer.item(session::prompt_item(log, j, io));
       writer.footer(session::status_line(log, 0), true);
@@ -165,10 +178,10 @@ int cmd_generate(int argc, char** argv) {
     std::fflush(stdout);
   };
   cb.on_step = [&](const gen::StepEvent& e) {
-    log.append_step(e);
+    const bool ok = logged([&] { log.append_step(e); });
     if (jsonl)
       fmt::print("{}\n", step_event_json(e));
-    else if (marked) {
+    else if (marked && ok) {
       writer.item(session::step_item(log, log.steps() - 1, io));
       writer.footer(session::status_line(log, log.steps()));
     } else if (codec)
@@ -178,13 +191,13 @@ int cmd_generate(int argc, char** argv) {
     std::fflush(stdout);
   };
   cb.on_finish = [&](const gen::FinishEvent& e) {
-    log.append_finish(e);
+    logged([&] { log.append_finish(e); });
     if (jsonl) {
       fmt::print("{}\n", finish_event_json(e));
       return;
     }
     if (marked) {
-      writer.finish(view.summary ? term::summary_block(log, log.steps(), view) : std::string());
+      writer.finish(view.summary && logging ? term::summary_block(log, log.steps(), view) : std::string());
       return;
     }
     fmt::print("\n");

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -357,24 +358,82 @@ ParsedStep read_step(const json& j, std::int64_t index) {
   return ps;
 }
 
+void check_header(const json& doc) {
+  if (!doc.is_object()) fail("expected a JSON object");
+  const std::string fmt_name = str_at(doc, "format", "session");
+  if (fmt_name != kFormatName) fail("format: expected \"{}\", got \"{}\"", kFormatName, fmt_name);
+  const std::int64_t version = int_at(doc, "version", "session", 0, 1 << 20);
+  if (version != kFormatVersion)
+    fail("version: {} is not supported (this build reads version {}); hint: use a newer z2z", version, kFormatVersion);
+}
+
+Session begin_session(const json& run, const json* pj) {
+  RunInfo info = read_run(run);
+  lzw::CompressionConfig check(info.compression);  // validates the config
+  Session s(std::move(info));
+  if (pj && !pj->is_null()) {
+    const std::string p = "prompt";
+    gen::PromptEvent e;
+    e.text = str_at(*pj, "text", p);
+    e.base_ids = ids_at(*pj, "base_ids", p);
+    e.codes = ids_at(*pj, "codes", p);
+    Session::PromptExtras x;
+    x.have = true;
+    read_entries(array_at(*pj, "inserted", p), "prompt.inserted", e.inserted, x.entry_text);
+    const json& ct = array_at(*pj, "code_text", p);
+    for (std::size_t i = 0; i < ct.size(); ++i) {
+      if (!ct[i].is_string()) fail("prompt.code_text[{}]: expected a string", i);
+      x.code_text.push_back(ct[i].get<std::string>());
+    }
+    const json& cc = array_at(*pj, "code_cuts", p);
+    for (std::size_t i = 0; i < cc.size(); ++i)
+      x.code_cuts.push_back(cuts_of(cc[i], fmt::format("prompt.code_cuts[{}]", i)));
+    e.prefill_ms = num_at(*pj, "prefill_ms", p);
+    e.encoder_ms = num_at(*pj, "encoder_ms", p);
+    s.append_prompt(e, x);
+  }
+  return s;
+}
+
 }  // namespace
 
 Session from_json(std::string_view text, const std::string& source) {
-  std::vector<ParsedStep> steps;
+  // Files written by to_json() have format, version, run and prompt before the steps: the session is
+  // then started when the first step arrives and every step is appended as soon as it is parsed.
+  // Any other key order works too (steps are buffered until the end).
+  std::optional<Session> session;
+  std::vector<ParsedStep> buffered;
+  std::int64_t n_steps = 0;
   std::string top_key;
+  json header = json::object(), run_j, prompt_j;
+  bool have_run = false, have_prompt = false;
   json doc;
   try {
     auto cb = [&](int depth, json::parse_event_t ev, json& parsed) -> bool {
       if ((ev == json::parse_event_t::object_start || ev == json::parse_event_t::array_start) && depth > kMaxDepth)
         fail("nesting deeper than {} levels", kMaxDepth);
-      if (ev == json::parse_event_t::key && depth == 1) top_key = parsed.get<std::string>();
+      if (depth == 1) {
+        if (ev == json::parse_event_t::key) top_key = parsed.get<std::string>();
+        if (ev == json::parse_event_t::value && (top_key == "format" || top_key == "version")) header[top_key] = parsed;
+        if (ev == json::parse_event_t::object_end && top_key == "run") run_j = parsed, have_run = true;
+        if ((ev == json::parse_event_t::object_end || ev == json::parse_event_t::value) && top_key == "prompt")
+          prompt_j = parsed, have_prompt = true;
+      }
       if (ev == json::parse_event_t::object_end && depth == 2 && top_key == "steps") {
-        steps.push_back(read_step(parsed, static_cast<std::int64_t>(steps.size())));
+        ParsedStep ps = read_step(parsed, n_steps++);
+        if (!session && have_run && have_prompt && header.size() == 2) {
+          check_header(header);
+          session.emplace(begin_session(run_j, &prompt_j));
+        }
+        if (session)
+          session->append_step(ps.event, ps.extras);
+        else
+          buffered.push_back(std::move(ps));
         return false;  // drop: converted already
       }
       if (depth == 2 && top_key == "steps" &&
           (ev == json::parse_event_t::value || ev == json::parse_event_t::array_end))
-        fail("steps[{}]: expected an object", steps.size());
+        fail("steps[{}]: expected an object", n_steps);
       return true;
     };
     doc = json::parse(text.begin(), text.end(), cb);
@@ -384,39 +443,10 @@ Session from_json(std::string_view text, const std::string& source) {
     fail("{}: {}", source, e.what());
   }
   try {
-    if (!doc.is_object()) fail("expected a JSON object");
-    const std::string fmt_name = str_at(doc, "format", "session");
-    if (fmt_name != kFormatName) fail("format: expected \"{}\", got \"{}\"", kFormatName, fmt_name);
-    const std::int64_t version = int_at(doc, "version", "session", 0, 1 << 20);
-    if (version != kFormatVersion)
-      fail("version: {} is not supported (this build reads version {}); hint: use a newer z2z", version,
-           kFormatVersion);
-    RunInfo info = read_run(field(doc, "run", "session"));
-    lzw::CompressionConfig check(info.compression);  // validates the config
-    Session s(std::move(info));
-    if (const json* pj = optional_field(doc, "prompt")) {
-      const std::string p = "prompt";
-      gen::PromptEvent e;
-      e.text = str_at(*pj, "text", p);
-      e.base_ids = ids_at(*pj, "base_ids", p);
-      e.codes = ids_at(*pj, "codes", p);
-      Session::PromptExtras x;
-      x.have = true;
-      read_entries(array_at(*pj, "inserted", p), "prompt.inserted", e.inserted, x.entry_text);
-      const json& ct = array_at(*pj, "code_text", p);
-      for (std::size_t i = 0; i < ct.size(); ++i) {
-        if (!ct[i].is_string()) fail("prompt.code_text[{}]: expected a string", i);
-        x.code_text.push_back(ct[i].get<std::string>());
-      }
-      const json& cc = array_at(*pj, "code_cuts", p);
-      for (std::size_t i = 0; i < cc.size(); ++i)
-        x.code_cuts.push_back(cuts_of(cc[i], fmt::format("prompt.code_cuts[{}]", i)));
-      e.prefill_ms = num_at(*pj, "prefill_ms", p);
-      e.encoder_ms = num_at(*pj, "encoder_ms", p);
-      s.append_prompt(e, x);
-    }
+    check_header(doc);
+    if (!session) session.emplace(begin_session(field(doc, "run", "session"), optional_field(doc, "prompt")));
     if (!doc.contains("steps") || !doc["steps"].is_array()) fail("steps: missing or not an array");
-    for (const auto& st : steps) s.append_step(st.event, st.extras);
+    for (const auto& st : buffered) session->append_step(st.event, st.extras);
     if (const json* fj = optional_field(doc, "finish")) {
       const std::string p = "finish";
       gen::FinishEvent f;
@@ -429,9 +459,9 @@ Session from_json(std::string_view text, const std::string& source) {
       f.codebook_size = int_at(*fj, "codebook_size", p, 0, big);
       f.prefill_ms = num_at(*fj, "prefill_ms", p);
       f.total_ms = num_at(*fj, "total_ms", p);
-      s.append_finish(f);
+      session->append_finish(f);
     }
-    return s;
+    return std::move(*session);
   } catch (const Error& e) {
     fail("{}: {}", source, e.what());
   }

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "core/session/session_file.h"
 #include "core/util/error.h"
 #include "session/session_fixtures.h"
@@ -163,4 +165,14 @@ TEST(SessionFile, InvalidUtf8TextIsStoredAsReplacement) {
   EXPECT_EQ(back.step(0).text,
             "a\xEF\xBF\xBD"
             "b\x01");
+}
+
+TEST(SessionFile, AnyKeyOrderLoads) {
+  // to_json() puts the steps after run/prompt (streamed while parsing); other orders are buffered.
+  const std::string a = session::to_json(sample(20));
+  const auto j = nlohmann::ordered_json::parse(a);
+  nlohmann::ordered_json k;
+  for (const char* key : {"steps", "finish", "prompt", "run", "version", "format"}) k[key] = j[key];
+  const Session back = session::from_json(k.dump());
+  EXPECT_EQ(session::to_json(back), a);
 }
