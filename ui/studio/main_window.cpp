@@ -1,0 +1,583 @@
+// MainWindow: docks, menus, generation wiring, files, exports, themes.
+#include "ui/studio/main_window.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPainter>
+#include <QSettings>
+#include <QStatusBar>
+#include <QStyle>
+#include <QStyleFactory>
+#include <QSvgGenerator>
+#include <QTextStream>
+#include <QUrl>
+
+#include "core/session/export/html.h"
+#include "core/session/export/tables.h"
+#include "core/session/session_file.h"
+#include "core/session/summary.h"
+#include "ui/panels/alternatives_panel.h"
+#include "ui/panels/codebook_panel.h"
+#include "ui/panels/dashboard_panel.h"
+#include "ui/panels/inspector_panel.h"
+#include "ui/panels/prompt_panel.h"
+#include "ui/panels/side_by_side_panel.h"
+#include "ui/panels/stream_panel.h"
+#include "ui/panels/teaching_panel.h"
+#include "ui/panels/timeline_panel.h"
+#include "ui/session_image.h"
+
+namespace z2z::ui {
+
+namespace {
+QString default_teaching_tokenizer(const StudioOptions& o) {
+  const QString model_tok = o.default_model_dir + "/tokenizer.json";
+  if (QFileInfo::exists(model_tok)) return model_tok;
+  const QString shared = o.source_dir + "/../shared/data/tokenizers/llama3.json";
+  if (QFileInfo::exists(shared)) return QFileInfo(shared).canonicalFilePath();
+  return {};
+}
+
+QPalette theme_palette(Theme t) {
+  QPalette p;
+  if (t == Theme::Dark) {
+    p.setColor(QPalette::Window, QColor(37, 37, 40));
+    p.setColor(QPalette::WindowText, QColor(225, 225, 225));
+    p.setColor(QPalette::Base, QColor(27, 27, 30));
+    p.setColor(QPalette::AlternateBase, QColor(44, 44, 48));
+    p.setColor(QPalette::ToolTipBase, QColor(50, 50, 55));
+    p.setColor(QPalette::ToolTipText, QColor(235, 235, 235));
+    p.setColor(QPalette::Text, QColor(225, 225, 225));
+    p.setColor(QPalette::Button, QColor(48, 48, 52));
+    p.setColor(QPalette::ButtonText, QColor(225, 225, 225));
+    p.setColor(QPalette::Highlight, QColor(86, 156, 214));
+    p.setColor(QPalette::HighlightedText, Qt::black);
+    p.setColor(QPalette::Mid, QColor(70, 70, 75));
+    p.setColor(QPalette::PlaceholderText, QColor(140, 140, 140));
+    p.setColor(QPalette::Link, QColor(100, 170, 240));
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(110, 110, 110));
+    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(110, 110, 110));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(110, 110, 110));
+  } else if (t == Theme::HighContrast) {
+    p.setColor(QPalette::Window, Qt::black);
+    p.setColor(QPalette::WindowText, Qt::white);
+    p.setColor(QPalette::Base, Qt::black);
+    p.setColor(QPalette::AlternateBase, QColor(30, 30, 30));
+    p.setColor(QPalette::Text, Qt::white);
+    p.setColor(QPalette::Button, Qt::black);
+    p.setColor(QPalette::ButtonText, Qt::white);
+    p.setColor(QPalette::Highlight, QColor(255, 255, 0));
+    p.setColor(QPalette::HighlightedText, Qt::black);
+    p.setColor(QPalette::ToolTipBase, Qt::black);
+    p.setColor(QPalette::ToolTipText, Qt::white);
+    p.setColor(QPalette::Mid, QColor(160, 160, 160));
+    p.setColor(QPalette::PlaceholderText, QColor(200, 200, 200));
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(150, 150, 150));
+  } else {
+    p = QApplication::style()->standardPalette();
+    p.setColor(QPalette::Mid, QColor(205, 205, 210));
+  }
+  return p;
+}
+}  // namespace
+
+MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWindow(parent), options_(options) {
+  setWindowTitle("zip2zip studio");
+  setObjectName("z2z-studio");
+  setAcceptDrops(true);
+  setDockNestingEnabled(true);
+  ctx_ = new SessionContext(this);
+  controller_ = new GenerationController(this);
+
+  QStringList models;
+  for (const QString& m : {options.default_model_dir, options.base_model_dir})
+    if (!m.isEmpty()) models << m;
+  prompt_ = new PromptPanel(models);
+  stream_ = new StreamPanel(ctx_);
+  codebook_ = new CodebookPanel(ctx_);
+  dashboard_ = new DashboardPanel(ctx_);
+  alternatives_ = new AlternativesPanel(ctx_);
+  timeline_ = new TimelinePanel(ctx_);
+  inspector_ = new InspectorPanel(ctx_);
+  teaching_ = new TeachingPanel(ctx_, default_teaching_tokenizer(options));
+  side_ = new SideBySidePanel(options.base_model_dir, options.default_model_dir);
+
+  stream_->setObjectName("stream");
+  setCentralWidget(stream_);
+  add_dock(prompt_, "prompt", "Prompt && run", Qt::LeftDockWidgetArea);
+  add_dock(inspector_, "inspector", "Inspector", Qt::LeftDockWidgetArea);
+  add_dock(codebook_, "codebook", "Codebook", Qt::RightDockWidgetArea);
+  add_dock(dashboard_, "dashboard", "Dashboard", Qt::RightDockWidgetArea);
+  add_dock(alternatives_, "alternatives", "Alternatives", Qt::LeftDockWidgetArea);
+  add_dock(timeline_, "timeline", "Timeline", Qt::BottomDockWidgetArea);
+  auto* teach = add_dock(teaching_, "teaching", "Teaching mode (LZW)", Qt::RightDockWidgetArea);
+  auto* side = add_dock(side_, "sidebyside", "Side by side", Qt::RightDockWidgetArea);
+  tabifyDockWidget(docks_[2], teach);
+  tabifyDockWidget(docks_[2], side);
+  docks_[2]->raise();
+  resizeDocks({docks_[0], docks_[2]}, {330, 520}, Qt::Horizontal);
+
+  status_ = new QLabel;
+  statusBar()->addWidget(status_, 1);
+
+  // generation: worker events -> context (GUI thread)
+  connect(controller_, &GenerationController::started, this, [this](const RunStart& st) {
+    run_tokenizer_ = st.tokenizer;
+    session::Session::TokenBytes tb;
+    if (st.tokenizer) {
+      auto tok = st.tokenizer;
+      tb = [tok](session::TokenId id) { return tok->token_bytes(id); };
+    }
+    auto s = std::make_shared<session::Session>(st.info, tb);
+    ctx_->set_session(s, pending_title_.isEmpty() ? st.model_summary : pending_title_, true);
+    ctx_->set_following(true);
+    status_->setText(st.model_summary);
+  });
+  auto guarded = [this](auto fn) {
+    try {
+      fn();
+    } catch (const std::exception& e) {
+      controller_->stop();
+      error_dialog("Generation", e.what());
+    }
+  };
+  connect(controller_, &GenerationController::prompt, this,
+          [this, guarded](const gen::PromptEvent& e) { guarded([&] { ctx_->append_prompt(e); }); });
+  connect(controller_, &GenerationController::step, this,
+          [this, guarded](const gen::StepEvent& e) { guarded([&] { ctx_->append_step(e); }); });
+  connect(controller_, &GenerationController::finished, this, [this, guarded](const gen::FinishEvent& e) {
+    guarded([&] { ctx_->append_finish(e); });
+    ctx_->set_generating(false);
+    prompt_->set_running(false);
+    if (ctx_->has_session())
+      prompt_->set_status(
+          QString::fromStdString("[" + e.reason + "] " + session::status_line(ctx_->session(), ctx_->steps())));
+    Q_EMIT runFinished(true);
+  });
+  connect(controller_, &GenerationController::failed, this, [this](const QString& m) {
+    ctx_->set_generating(false);
+    prompt_->set_running(false);
+    prompt_->set_status("<span style='color:#c0392b'>" + m.toHtmlEscaped() + "</span>");
+    error_dialog("Generation failed", m);
+    Q_EMIT runFinished(false);
+  });
+  connect(prompt_, &PromptPanel::generateRequested, this, &MainWindow::generate);
+  connect(prompt_, &PromptPanel::stopRequested, this, &MainWindow::stop);
+  connect(stream_->view(), &StreamView::itemActivated, this, [this] {
+    for (auto* d : docks_)
+      if (d->objectName() == "dock-inspector") d->raise();
+  });
+  connect(alternatives_, &AlternativesPanel::branchRequested, this, &MainWindow::branch);
+  connect(teaching_, &TeachingPanel::failed, this, [this](const QString& m) { error_dialog("Teaching mode", m); });
+  connect(ctx_, &SessionContext::loaded, this,
+          [this] { setWindowTitle(ctx_->title().isEmpty() ? "zip2zip studio" : ctx_->title() + " — zip2zip studio"); });
+
+  build_menus();
+  prompt_->load_settings();
+  QSettings st;
+  if (options.restore_layout) {
+    restoreGeometry(st.value("window/geometry").toByteArray());
+    restoreState(st.value("window/state").toByteArray());
+  }
+  const int th = st.value("view/theme", 0).toInt();
+  set_theme(Theme(std::clamp(th, 0, 3)));
+  last_dir_ = st.value("files/last_dir", QDir::homePath()).toString();
+}
+
+MainWindow::~MainWindow() = default;
+
+QDockWidget* MainWindow::add_dock(QWidget* w, const QString& name, const QString& title, Qt::DockWidgetArea area) {
+  auto* d = new QDockWidget(QString(title).replace("&&", "&"), this);
+  d->setObjectName("dock-" + name);
+  w->setObjectName(name);
+  w->setAccessibleName(QString(title).replace("&&", "&"));
+  d->setWidget(w);
+  addDockWidget(area, d);
+  docks_.push_back(d);
+  return d;
+}
+
+QStringList MainWindow::panel_names() const {
+  return {"prompt",   "stream",    "codebook", "dashboard", "alternatives",
+          "timeline", "inspector", "teaching", "sidebyside"};
+}
+
+QWidget* MainWindow::panel(const QString& name) {
+  if (name == "stream") return stream_;
+  for (auto* d : docks_)
+    if (d->objectName() == "dock-" + name) {
+      d->show();
+      d->raise();
+      return d->widget();
+    }
+  return nullptr;
+}
+
+void MainWindow::build_menus() {
+  auto act = [this](QMenu* m, const QString& text, const QKeySequence& key, auto fn) {
+    auto* a = m->addAction(text);
+    if (!key.isEmpty()) a->setShortcut(key);
+    connect(a, &QAction::triggered, this, fn);
+    addAction(a);  // shortcuts work with the menu bar hidden (presentation mode)
+    return a;
+  };
+  QMenu* file = menuBar()->addMenu("&File");
+  act(file, "&Open session…", QKeySequence::Open, [this] { open_session_dialog(); });
+  act(file, "&Save session…", QKeySequence::Save, [this] { save_session_dialog(); });
+  file->addSeparator();
+  act(file, "Export panel as &PNG…", QKeySequence("Ctrl+Shift+E"), [this] { export_current(false); });
+  act(file, "Export panel as S&VG…", QKeySequence("Ctrl+Alt+E"), [this] { export_current(true); });
+  act(file, "Export whole stream as PNG…", {}, [this] { export_file("stream-png"); });
+  act(file, "Export whole stream as SVG…", {}, [this] { export_file("stream-svg"); });
+  act(file, "Export &HTML…", {}, [this] { export_file("html"); });
+  act(file, "Export session &JSON…", {}, [this] { export_file("json"); });
+  act(file, "Export codebook &CSV…", {}, [this] { export_file("csv"); });
+  file->addSeparator();
+  act(file, "&Quit", QKeySequence::Quit, [this] { close(); });
+
+  QMenu* edit = menuBar()->addMenu("&Edit");
+  auto* undo = act(edit, "&Undo (previous branch)", QKeySequence("Ctrl+Z"), [this] { ctx_->undo(); });
+  auto* redo = act(edit, "&Redo", QKeySequence("Ctrl+Y"), [this] { ctx_->redo(); });
+  undo->setEnabled(false);
+  redo->setEnabled(false);
+  connect(ctx_, &SessionContext::historyChanged, this, [this, undo, redo] {
+    undo->setEnabled(ctx_->can_undo());
+    redo->setEnabled(ctx_->can_redo());
+  });
+  edit->addSeparator();
+  act(edit, "Copy token text", {}, [this] { stream_->view()->copy_selected(0); });
+  act(edit, "Copy token ids", QKeySequence("Ctrl+Shift+C"), [this] { stream_->view()->copy_selected(1); });
+  act(edit, "Copy token as JSON", QKeySequence("Ctrl+Alt+C"), [this] { stream_->view()->copy_selected(2); });
+
+  QMenu* run = menuBar()->addMenu("&Run");
+  act(run, "&Generate", QKeySequence("Ctrl+Return"), [this] { generate(); });
+  act(run, "&Stop", QKeySequence(Qt::Key_Escape), [this] { stop(); });
+  act(run, "Side by side: run both models", QKeySequence("Ctrl+Shift+Return"), [this] {
+    panel("sidebyside");
+    side_->run(prompt_->request());
+  });
+
+  QMenu* tl = menuBar()->addMenu("&Timeline");
+  act(tl, "Play / pause", QKeySequence(Qt::Key_Space), [this] { timeline_->toggle_play(); });
+  act(tl, "Step back", QKeySequence(Qt::Key_Left), [this] { timeline_->step_by(-1); });
+  act(tl, "Step forward", QKeySequence(Qt::Key_Right), [this] { timeline_->step_by(1); });
+  act(tl, "First step", QKeySequence(Qt::Key_Home), [this] { timeline_->go_home(); });
+  act(tl, "Last step", QKeySequence(Qt::Key_End), [this] { timeline_->go_end(); });
+
+  QMenu* view = menuBar()->addMenu("&View");
+  for (int m = 0; m < 4; ++m)
+    act(view, "Colour: " + color_mode_name(ColorMode(m)), QKeySequence(QString("Ctrl+%1").arg(m + 1)),
+        [this, m] { stream_->set_color_mode(ColorMode(m)); });
+  act(view, "Toggle whitespace glyphs", QKeySequence("Ctrl+Shift+W"),
+      [this] { stream_->set_visible_whitespace(!stream_->view()->visible_whitespace()); });
+  view->addSeparator();
+  QMenu* themes = view->addMenu("Theme");
+  auto* group = new QActionGroup(this);
+  const char* names[] = {"Follow the system", "Light", "Dark", "High contrast"};
+  for (int t = 0; t < 4; ++t) {
+    auto* a = themes->addAction(names[t]);
+    a->setCheckable(true);
+    group->addAction(a);
+    connect(a, &QAction::triggered, this, [this, t] { set_theme(Theme(t)); });
+  }
+  auto* present = act(view, "Presentation mode", QKeySequence("F11"), [this] { set_presentation(!presentation_); });
+  present->setCheckable(true);
+  auto* reduced = view->addAction("Reduced motion (no row flash)");
+  reduced->setCheckable(true);
+  reduced->setChecked(
+      QSettings().value("view/reduced_motion", qEnvironmentVariableIsSet("Z2Z_REDUCED_MOTION")).toBool());
+  codebook_->set_reduced_motion(reduced->isChecked());
+  connect(reduced, &QAction::toggled, this, [this](bool on) {
+    codebook_->set_reduced_motion(on);
+    QSettings().setValue("view/reduced_motion", on);
+  });
+  view->addSeparator();
+  QMenu* panels = view->addMenu("Panels");
+  for (auto* d : docks_) panels->addAction(d->toggleViewAction());
+  act(view, "Reset layout", {}, [this] {
+    for (auto* d : docks_) d->show();
+  });
+
+  QMenu* help = menuBar()->addMenu("&Help");
+  act(help, "About zip2zip studio", {}, [this] {
+    QMessageBox::about(this, "zip2zip studio",
+                       "zip2zip studio " Z2Z_VERSION
+                       "<br>See the vocabulary grow: LZW hypertokens, live.<br>"
+                       "Generate: Ctrl+Enter · Stop: Esc · Scrub: ←/→, Space, Home/End");
+  });
+}
+
+void MainWindow::error_dialog(const QString& title, const QString& text) {
+  status_->setText(title + ": " + text);
+  if (qEnvironmentVariableIsSet("Z2Z_STUDIO_NO_DIALOGS")) return;  // headless runs / tests
+  QMessageBox::warning(this, title, text);
+}
+
+void MainWindow::generate() {
+  if (controller_->busy()) return;
+  GenerationRequest rq = prompt_->request();
+  if (!QFileInfo(rq.model_dir).isDir()) {
+    error_dialog("Generate", QString("model directory %1 does not exist").arg(rq.model_dir));
+    Q_EMIT runFinished(false);
+    return;
+  }
+  pending_title_.clear();
+  prompt_->save_settings();
+  prompt_->set_running(true);
+  prompt_->set_status("loading the model…");
+  ctx_->set_generating(true);
+  controller_->start(rq);
+}
+
+void MainWindow::stop() {
+  if (controller_->busy()) controller_->stop();
+  if (timeline_->playing()) timeline_->toggle_play();
+  side_->stop();
+}
+
+void MainWindow::branch(qint64 step, int candidate) {
+  if (!ctx_->has_session() || controller_->busy()) return;
+  const auto& s = ctx_->session();
+  if (s.info().source != "generate") return;
+  const auto st = s.step(step);
+  const gen::Candidate* cand = nullptr;
+  for (const auto& c : st.top)
+    if (c.id == candidate) cand = &c;
+  if (!cand) return;
+  // Regenerate from `step` with the candidate forced: the prompt becomes prompt + text of steps < step
+  // + the candidate. The new run rebuilds its codebook from that prefix (the old entries are rolled back);
+  // the previous session stays on the undo stack (Ctrl+Z).
+  GenerationRequest rq = prompt_->request();
+  rq.model_dir = QString::fromStdString(s.info().model_dir);
+  if (s.info().has_text) {
+    std::string prefix = s.prompt() ? s.prompt()->event.text : std::string();
+    for (std::int64_t i = 0; i < step; ++i) prefix += std::string(s.step(i).text);
+    prefix += cand->text;
+    rq.prompt = QString::fromStdString(prefix);
+  } else {
+    QStringList ids;
+    if (s.prompt())
+      for (auto b : s.prompt()->event.base_ids) ids << QString::number(b);
+    for (std::int64_t i = 0; i < step; ++i)
+      for (auto b : s.step(i).base_ids) ids << QString::number(b);
+    for (auto b : cand->base_ids) ids << QString::number(b);
+    rq.prompt = ids.join(' ');
+  }
+  pending_title_ = QString("branch at step %1 → #%2").arg(step).arg(candidate);
+  prompt_->set_running(true);
+  ctx_->set_generating(true);
+  controller_->start(rq);
+}
+
+bool MainWindow::open_session(const QString& path, QString* error) {
+  try {
+    auto s = std::make_shared<session::Session>(session::load(path.toStdString()));
+    ctx_->set_session(s, QFileInfo(path).fileName(), true);
+    last_dir_ = QFileInfo(path).absolutePath();
+    status_->setText(QString("opened %1 · %2").arg(path, QString::fromStdString(session::run_title(*s))));
+    return true;
+  } catch (const std::exception& e) {
+    if (error) *error = e.what();
+    error_dialog("Open session", QString::fromStdString(e.what()));
+    return false;
+  }
+}
+
+void MainWindow::open_session_dialog() {
+  const QString path =
+      QFileDialog::getOpenFileName(this, "Open session", last_dir_, "Sessions (*.json);;All files (*)");
+  if (!path.isEmpty()) open_session(path);
+}
+
+void MainWindow::save_session_dialog() { export_file("json"); }
+
+QWidget* MainWindow::current_panel() {
+  for (QWidget* w = QApplication::focusWidget(); w; w = w->parentWidget()) {
+    if (w == stream_) return stream_;
+    if (auto* d = qobject_cast<QDockWidget*>(w)) return d->widget();
+  }
+  return stream_;
+}
+
+bool MainWindow::save_png(QWidget* w, const QString& path, qreal scale) {
+  QImage img(w->size() * scale, QImage::Format_ARGB32);
+  img.setDevicePixelRatio(scale);
+  img.fill(w->palette().color(QPalette::Window));
+  {
+    QPainter p(&img);
+    w->render(&p);
+  }
+  return img.save(path, "PNG");
+}
+
+bool MainWindow::save_svg(QWidget* w, const QString& path) {
+  QSvgGenerator gen;
+  gen.setFileName(path);
+  gen.setSize(w->size());
+  gen.setViewBox(QRect(QPoint(0, 0), w->size()));
+  gen.setTitle(w->accessibleName());
+  QPainter p(&gen);
+  w->render(&p);
+  return p.end();
+}
+
+// The whole stream (not just the visible window) through the shared session renderer (the same
+// picture `z2z export` makes).
+bool MainWindow::save_stream_png(const QString& path, int width) {
+  if (!ctx_->has_session()) return false;
+  ImageOptions o;
+  o.width = width;
+  o.scale = 2.0;
+  o.visible_whitespace = stream_->view()->visible_whitespace();
+  export_png(ctx_->session(), ctx_->cursor(), o, path.toStdString());
+  return true;
+}
+
+bool MainWindow::save_stream_svg(const QString& path, int width) {
+  if (!ctx_->has_session()) return false;
+  ImageOptions o;
+  o.width = width;
+  o.visible_whitespace = stream_->view()->visible_whitespace();
+  export_svg(ctx_->session(), ctx_->cursor(), o, path.toStdString());
+  return true;
+}
+
+void MainWindow::export_current(bool svg) {
+  QWidget* w = current_panel();
+  const QString suffix = svg ? "svg" : "png";
+  const QString path = QFileDialog::getSaveFileName(this, "Export " + w->accessibleName(),
+                                                    last_dir_ + "/" + w->objectName() + "." + suffix,
+                                                    svg ? "SVG (*.svg)" : "PNG (*.png)");
+  if (path.isEmpty()) return;
+  const bool ok = svg ? save_svg(w, path) : save_png(w, path, 2.0);
+  if (!ok)
+    error_dialog("Export", "could not write " + path);
+  else
+    status_->setText("exported " + path);
+}
+
+void MainWindow::export_file(const QString& kind) {
+  if (!ctx_->has_session()) {
+    error_dialog("Export", "no session to export yet");
+    return;
+  }
+  struct K {
+    const char* kind;
+    const char* ext;
+    const char* filter;
+  };
+  static const K kinds[] = {{"json", "json", "Session (*.json)"},
+                            {"csv", "csv", "CSV (*.csv)"},
+                            {"html", "html", "HTML (*.html)"},
+                            {"stream-png", "png", "PNG (*.png)"},
+                            {"stream-svg", "svg", "SVG (*.svg)"}};
+  const K* k = nullptr;
+  for (const auto& x : kinds)
+    if (kind == x.kind) k = &x;
+  if (!k) return;
+  const QString path = QFileDialog::getSaveFileName(this, "Export", last_dir_ + "/session." + k->ext, k->filter);
+  if (path.isEmpty()) return;
+  try {
+    const auto& s = ctx_->session();
+    auto write = [&](const std::string& data) {
+      QFile f(path);
+      if (!f.open(QIODevice::WriteOnly)) z2z::fail("{}: cannot write", path.toStdString());
+      f.write(data.data(), static_cast<qint64>(data.size()));
+    };
+    if (kind == "json")
+      session::save(s, path.toStdString());
+    else if (kind == "csv")
+      write(session::codebook_csv(s, ctx_->cursor()));
+    else if (kind == "html")
+      write(session::session_html(s, ctx_->cursor()));
+    else if (kind == "stream-png") {
+      if (!save_stream_png(path)) z2z::fail("{}: cannot write", path.toStdString());
+    } else if (kind == "stream-svg") {
+      if (!save_stream_svg(path)) z2z::fail("{}: cannot write", path.toStdString());
+    }
+    last_dir_ = QFileInfo(path).absolutePath();
+    status_->setText("exported " + path);
+  } catch (const std::exception& e) {
+    error_dialog("Export", e.what());
+  }
+}
+
+void MainWindow::set_theme(Theme t) {
+  theme_ = t;
+  QSettings().setValue("view/theme", int(t));
+  static const QPalette system_palette = QApplication::palette();
+  Theme effective = t;
+  if (t == Theme::System) {
+    const bool dark = system_palette.color(QPalette::Window).lightness() < 128;
+    effective = dark ? Theme::Dark : Theme::Light;
+  }
+  QApplication::setStyle(QStyleFactory::create("Fusion"));
+  QApplication::setPalette(theme_palette(effective));
+  dashboard_->set_dark(effective != Theme::Light);
+  stream_->view()->set_background(effective == Theme::Light ? QColor(Qt::white) : QColor(30, 30, 34));
+  update();
+}
+
+void MainWindow::set_presentation(bool on) {
+  if (on == presentation_) return;
+  presentation_ = on;
+  QFont f = QApplication::font();
+  if (on) {
+    pre_presentation_state_ = saveState();
+    menuBar()->hide();
+    statusBar()->hide();
+    for (auto* d : docks_)
+      if (d->objectName() != "dock-dashboard" && d->objectName() != "dock-timeline") d->hide();
+    f.setPointSizeF(f.pointSizeF() * 1.5);
+    QApplication::setFont(f);
+    stream_->view()->set_font_point_size(18);
+    showNormal();
+    resize(1600, 900);  // the 16:9 capture frame
+  } else {
+    menuBar()->show();
+    statusBar()->show();
+    f.setPointSizeF(f.pointSizeF() / 1.5);
+    QApplication::setFont(f);
+    stream_->view()->set_font_point_size(10.5);
+    restoreState(pre_presentation_state_);
+  }
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+  controller_->stop();
+  side_->stop();
+  QSettings st;
+  if (!presentation_) {
+    st.setValue("window/geometry", saveGeometry());
+    st.setValue("window/state", saveState());
+  }
+  st.setValue("files/last_dir", last_dir_);
+  prompt_->save_settings();
+  e->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
+  if (e->mimeData()->hasUrls()) e->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* e) {
+  for (const QUrl& u : e->mimeData()->urls())
+    if (u.isLocalFile()) {
+      open_session(u.toLocalFile());
+      break;
+    }
+}
+
+}  // namespace z2z::ui

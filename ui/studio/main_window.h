@@ -1,0 +1,113 @@
+// MainWindow — the z2z-studio shell: the stream panel in the centre and every other panel in a dock
+// (layout, theme and run settings saved with QSettings), the menus with every action and its
+// shortcut, the GenerationController wiring (worker events -> SessionContext appends on the GUI
+// thread), session open/save (menu, drag and drop), exports (PNG/SVG of a panel or the whole stream,
+// HTML, JSON, CSV), themes, presentation mode and the headless screenshot helpers.
+// Not a panel and not the engine: panels live in ui/panels/, generation in generation_worker.h.
+#pragma once
+
+#include <QMainWindow>
+#include <QString>
+#include <memory>
+
+#include "ui/studio/generation_worker.h"
+#include "ui/studio/session_context.h"
+
+class QDockWidget;
+class QLabel;
+
+namespace z2z::ui {
+
+class PromptPanel;
+class StreamPanel;
+class CodebookPanel;
+class DashboardPanel;
+class AlternativesPanel;
+class TimelinePanel;
+class InspectorPanel;
+class TeachingPanel;
+class SideBySidePanel;
+
+enum class Theme { System, Light, Dark, HighContrast };
+
+struct StudioOptions {
+  QString source_dir;         // for default paths (demo models, shared tokenizers)
+  QString default_model_dir;  // resources/models/demo-zip2zip
+  QString base_model_dir;     // resources/models/demo-base
+  bool restore_layout = true;
+};
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  explicit MainWindow(const StudioOptions& options, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  SessionContext* context() const { return ctx_; }
+  PromptPanel* prompt_panel() const { return prompt_; }
+  StreamPanel* stream_panel() const { return stream_; }
+  CodebookPanel* codebook_panel() const { return codebook_; }
+  DashboardPanel* dashboard_panel() const { return dashboard_; }
+  AlternativesPanel* alternatives_panel() const { return alternatives_; }
+  TimelinePanel* timeline_panel() const { return timeline_; }
+  TeachingPanel* teaching_panel() const { return teaching_; }
+  GenerationController* controller() const { return controller_; }
+
+  // Open a session file; errors -> dialog (or message box suppressed when `quiet`), returns success.
+  bool open_session(const QString& path, QString* error = nullptr);
+  void generate();
+  void stop();
+  void set_theme(Theme t);
+  Theme theme() const { return theme_; }
+  void set_presentation(bool on);
+  // The widget of a panel by name (prompt, stream, codebook, dashboard, alternatives, timeline,
+  // inspector, teaching, sidebyside); nullptr if unknown. Raises its dock.
+  QWidget* panel(const QString& name);
+  QStringList panel_names() const;
+  bool save_png(QWidget* w, const QString& path, qreal scale = 1.0);
+  bool save_svg(QWidget* w, const QString& path);
+  bool save_stream_png(const QString& path, int width = 1200);  // the whole stream, one tall image
+  bool save_stream_svg(const QString& path, int width = 1200);
+
+ Q_SIGNALS:
+  void runFinished(bool ok);
+
+ protected:
+  void closeEvent(QCloseEvent*) override;
+  void dragEnterEvent(QDragEnterEvent*) override;
+  void dropEvent(QDropEvent*) override;
+
+ private:
+  void build_menus();
+  QDockWidget* add_dock(QWidget* w, const QString& name, const QString& title, Qt::DockWidgetArea area);
+  void error_dialog(const QString& title, const QString& text);
+  QWidget* current_panel();
+  void export_current(bool svg);
+  void export_file(const QString& kind);
+  void branch(qint64 step, int candidate);
+  void save_session_dialog();
+  void open_session_dialog();
+
+  StudioOptions options_;
+  SessionContext* ctx_;
+  GenerationController* controller_;
+  PromptPanel* prompt_;
+  StreamPanel* stream_;
+  CodebookPanel* codebook_;
+  DashboardPanel* dashboard_;
+  AlternativesPanel* alternatives_;
+  TimelinePanel* timeline_;
+  InspectorPanel* inspector_;
+  TeachingPanel* teaching_;
+  SideBySidePanel* side_ = nullptr;
+  std::vector<QDockWidget*> docks_;
+  std::shared_ptr<const tok::Tokenizer> run_tokenizer_;
+  QLabel* status_;
+  Theme theme_ = Theme::System;
+  bool presentation_ = false;
+  QByteArray pre_presentation_state_;
+  QString last_dir_;
+  QString pending_title_;
+};
+
+}  // namespace z2z::ui
