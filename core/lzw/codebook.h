@@ -66,16 +66,17 @@ class Codebook {
     Handle found;        // kNone if absent
     TokenId code;        // entry id of `found`, -1 if absent or not an entry
     std::size_t bucket;  // where the key is, or the empty bucket it would take
+    std::uint64_t key;   // (node, token)
   };
   Probe probe(Handle node, TokenId token) const {
-    if (table_.empty()) return {kNone, -1, 0};
     const std::uint64_t k = key(node, token);
+    if (table_.empty()) return {kNone, -1, 0, k};
     const std::size_t mask = table_.size() - 1;
     const Bucket* t = table_.data();
     for (std::size_t b = bucket(k);; b = (b + 1) & mask) {
       const Bucket& e = t[b];
-      if (e.key == k) return {e.node, e.code, b};
-      if (e.key == kEmptyKey) return {kNone, -1, b};
+      if (e.key == k) return {e.node, e.code, b, k};
+      if (e.key == kEmptyKey) return {kNone, -1, b, k};
     }
   }
   // Insert seq = (sequence of prefix_node) + token as entry `id`, after probe(prefix_node, token)
@@ -89,7 +90,7 @@ class Codebook {
       // Fast path: a new node, the next dense slot, arena room available.
       const auto h = static_cast<Handle>(static_cast<std::size_t>(v_) + nodes_.size());
       nodes_.push_back(id);
-      table_[p.bucket] = Bucket{key(prefix_node, seq[len - 1]), h, id};
+      table_[p.bucket] = Bucket{p.key, h, id};
       ++used_;
       dense_[s] = Slot{static_cast<std::uint32_t>(arena_size_), static_cast<std::uint32_t>(len), h};
       ++dense_size_;

@@ -230,11 +230,44 @@ void DecoderState::push(std::span<const TokenId> codes, std::vector<TokenId>& ou
   const std::size_t room = S + Codebook::kSlack;
   std::size_t w = out.size();
   out.resize(w + 2 * codes.size() + room);
+  std::size_t i = 0;
   try {
-    for (TokenId c : codes) {
+    // Tracking: every code may create an entry.
+    for (; i < codes.size() && next_ < config_.id_limit(); ++i) {
       if (out.size() - w < room) out.resize(std::max(2 * out.size(), w + room));
-      const std::span<const TokenId> d = step(c);
+      const std::span<const TokenId> d = step(codes[i]);
       Codebook::copy_small(out.data() + w, d.data(), d.size());
+      w += d.size();
+    }
+    // Codebook full (for good: next_ only grows): every decoded code empties the buffer and
+    // decoding is a lookup per code. Anything unusual (errors, unknown ids) goes through step().
+    const std::int64_t V = config_.V();
+    const std::int64_t limit = config_.id_limit();
+    for (; i < codes.size(); ++i) {
+      if (out.size() - w < room) out.resize(std::max(2 * out.size(), w + room));
+      const TokenId c = codes[i];
+      TokenId* dst = out.data() + w;
+      if (c >= 0 && c < V && !config_.is_disabled(c)) {
+        *dst = c;
+        ++w;
+        ++consumed_;
+        buf_len_ = 0;  // what step() does once full: stop tracking
+        buf_node_ = Codebook::kNone;
+        continue;
+      }
+      if (c >= V && c < limit) {
+        const Codebook::EntryRef e = codebook_.entry_ref(c);
+        if (e.data) {
+          Codebook::copy_small(dst, e.data, e.len);
+          w += e.len;
+          ++consumed_;
+          buf_len_ = 0;
+          buf_node_ = Codebook::kNone;
+          continue;
+        }
+      }
+      const std::span<const TokenId> d = step(c);
+      Codebook::copy_small(dst, d.data(), d.size());
       w += d.size();
     }
   } catch (...) {
@@ -244,7 +277,46 @@ void DecoderState::push(std::span<const TokenId> codes, std::vector<TokenId>& ou
   out.resize(w);
 }
 
-std::span<const TokenId> DecoderState::step(TokenId c) {
+// Hot path of step(): kept small so it inlines into push(); the rest is in step_slow().
+inline std::span<const TokenId> DecoderState::step(TokenId c) {
+  const std::int64_t V = config_.V();
+  const std::size_t S = static_cast<std::size_t>(config_.S());
+  if (c >= 0 && c < config_.id_limit() && !config_.is_disabled(c) && buf_len_ > 0 && buf_len_ < S &&
+      buf_node_ != Codebook::kNone && next_ < config_.id_limit() && !codebook_.contains_id(next_)) [[likely]] {
+    // Common case: a known code extending a non-empty buffer whose node is known.
+    codebook_.reserve_arena(S);
+    const TokenId* D;
+    std::size_t dlen;
+    Codebook::Handle d_node;
+    if (c < V) {
+      single_[0] = c;
+      D = single_;
+      dlen = 1;
+      d_node = static_cast<Codebook::Handle>(c);
+    } else {
+      const Codebook::EntryRef e = codebook_.entry_ref(c);
+      D = e.data;
+      dlen = e.len;
+      d_node = e.node;
+    }
+    if (D) {
+      const Codebook::Probe probe = codebook_.probe(buf_node_, D[0]);
+      if (probe.code < 0) {  // buf + D[0] not in cb: cb[buf + D[0]] = next; next += 1; buf = D
+        const auto id = static_cast<TokenId>(next_);
+        buf_[buf_len_] = D[0];
+        codebook_.insert_probed(probe, buf_node_, {buf_.data(), buf_len_ + 1}, id);
+        if (track_created_) created_.push_back(id);
+        ++next_;
+        ++consumed_;
+        set_buffer(D, dlen, d_node);
+        return {D, dlen};
+      }
+    }
+  }
+  return step_slow(c);
+}
+
+std::span<const TokenId> DecoderState::step_slow(TokenId c) {
   const std::int64_t V = config_.V();
   const std::size_t S = static_cast<std::size_t>(config_.S());
   const std::size_t at = consumed_;
@@ -295,7 +367,7 @@ std::span<const TokenId> DecoderState::step(TokenId c) {
   for (std::size_t j = 0; j < dlen; ++j) {
     const Codebook::Handle prefix = buf_node_;
     buf_[buf_len_++] = D[j];
-    Codebook::Probe probe{Codebook::kNone, -1, 0};
+    Codebook::Probe probe{Codebook::kNone, -1, 0, 0};
     if (prefix != Codebook::kNone) probe = codebook_.probe(prefix, D[j]);
     buf_node_ = probe.found;
     if (probe.code < 0) {                              // if buf not in cb: cb[buf] = next; next += 1; buf = D[j:]

@@ -87,6 +87,7 @@ class DecoderState {
   // Decode one code; returns its base ids (valid until the next call: they live in the arena, in
   // buf_ or in single_, each with Codebook::kSlack readable ids after them).
   std::span<const TokenId> step(TokenId code);
+  std::span<const TokenId> step_slow(TokenId code);     // everything step() does not inline
   std::span<const TokenId> step_unknown(TokenId code);  // c >= V and not an entry
   void set_buffer(const TokenId* seq, std::size_t len, Codebook::Handle node_hint);
   TokenId allocate_id();
