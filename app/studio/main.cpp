@@ -12,7 +12,9 @@
 #include <QTimer>
 #include <cstdio>
 
+#include "ui/panels/codebook_panel.h"
 #include "ui/panels/prompt_panel.h"
+#include "ui/panels/side_by_side_panel.h"
 #include "ui/panels/teaching_panel.h"
 #include "ui/studio/main_window.h"
 
@@ -74,6 +76,7 @@ int main(int argc, char** argv) {
   if (headless) qputenv("Z2Z_STUDIO_NO_DIALOGS", "1");
 
   MainWindow w(opts);
+  if (headless) w.codebook_panel()->set_reduced_motion(true);  // no half-faded row flash in pictures
   if (cli.isSet(model))
     w.prompt_panel()->set_model_dir(QFileInfo(cli.value(model)).absoluteFilePath());
   else if (headless)
@@ -150,10 +153,16 @@ int main(int argc, char** argv) {
     finish_headless();
   } else if (cli.isSet(prompt)) {
     w.prompt_panel()->set_prompt(cli.value(prompt));
-    QObject::connect(&w, &MainWindow::runFinished, &w, [&](bool ok) {
+    const bool compare = cli.isSet(panel) && cli.value(panel) == "sidebyside";
+    QObject::connect(&w, &MainWindow::runFinished, &w, [&, compare](bool ok) {
       if (!ok) {
         std::fprintf(stderr, "z2z-studio: generation failed\n");
         exit_code = 1;
+      }
+      if (compare && ok) {  // then the same prompt through both side-by-side models
+        QObject::connect(w.side_by_side_panel(), &SideBySidePanel::bothFinished, &w, finish_headless);
+        w.side_by_side_panel()->run(w.prompt_panel()->request());
+        return;
       }
       finish_headless();
     });

@@ -24,6 +24,7 @@ CodebookPanel::CodebookPanel(SessionContext* ctx, QWidget* parent) : QWidget(par
   gauge_ = new QProgressBar;
   gauge_->setAccessibleName("Codebook capacity");
   gauge_->setTextVisible(true);
+  gauge_->setMinimumWidth(80);
   filter_ = new QLineEdit;
   filter_->setPlaceholderText("filter (id, ids or text)");
   filter_->setAccessibleName("Codebook filter");

@@ -87,6 +87,7 @@ DashboardPanel::DashboardPanel(SessionContext* ctx, QWidget* parent) : QWidget(p
   ay_rate_ = new QValueAxis;
   ay_rate_->setRange(0, 1.05);
   ay_rate_->setTitleText("rate");
+  ay_rate_->setLabelFormat("%.2f");
   ay_size_ = new QValueAxis;
   ay_size_->setTitleText("entries");
   ay_size_->setLabelFormat("%d");
@@ -102,7 +103,14 @@ DashboardPanel::DashboardPanel(SessionContext* ctx, QWidget* parent) : QWidget(p
   chart_view_ = new QChartView(chart);
   chart_view_->setRenderHint(QPainter::Antialiasing);
   chart_view_->setAccessibleName("Compression chart");
-  chart_view_->setMinimumHeight(160);
+  chart_view_->setMinimumHeight(200);
+  QFont small = font();
+  small.setPointSizeF(small.pointSizeF() * 0.8);
+  for (auto* a : {ax_, ay_rate_, ay_size_}) {
+    a->setLabelsFont(small);
+    a->setTitleFont(small);
+  }
+  chart->legend()->setFont(small);
   v->addWidget(chart_view_, 1);
 
   connect(ctx_, &SessionContext::loaded, this, [this] {
@@ -129,6 +137,13 @@ QString DashboardPanel::value(const QString& key) const {
 
 void DashboardPanel::set_dark(bool dark) {
   chart_view_->chart()->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+  QFont small = font();
+  small.setPointSizeF(small.pointSizeF() * 0.8);
+  for (auto* a : {ax_, ay_rate_, ay_size_}) {
+    a->setLabelsFont(small);
+    a->setTitleFont(small);
+  }
+  chart_view_->chart()->legend()->setFont(small);
   rate_->setPen(QPen(dark ? QColor(86, 180, 233) : QColor(0, 114, 178), 2));
   size_->setPen(QPen(QColor(204, 121, 167), 2));
   hyper_->setColor(QColor(230, 159, 0));

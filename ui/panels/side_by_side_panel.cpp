@@ -44,6 +44,7 @@ SideBySidePanel::SideBySidePanel(const QString& left_model, const QString& right
     c.model = new QLineEdit(models[i]);
     c.model->setAccessibleName(i == 0 ? "Left model" : "Right model");
     c.label = new QLabel;
+    c.label->setWordWrap(true);
     grid->addWidget(c.model, 0, i);
     grid->addWidget(c.label, 1, i);
     grid->addWidget(c.view, 2, i);

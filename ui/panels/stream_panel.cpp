@@ -88,6 +88,8 @@ StreamPanel::StreamPanel(SessionContext* ctx, QWidget* parent) : QWidget(parent)
   auto* bar = new QHBoxLayout;
   header_ = new QLabel;
   header_->setAccessibleName("Stream counts");
+  header_->setWordWrap(true);
+  header_->setMinimumWidth(120);
   mode_ = new QComboBox;
   for (int m = 0; m < 4; ++m) mode_->addItem(color_mode_name(ColorMode(m)));
   mode_->setAccessibleName("Colour mode");

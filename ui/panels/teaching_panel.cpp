@@ -87,6 +87,7 @@ TeachingPanel::TeachingPanel(SessionContext* ctx, QString default_tokenizer, QWi
       "text compresses far better than prose.");
   explanation_->setWordWrap(true);
   stats_ = new QLabel;
+  stats_->setWordWrap(true);
   v->addWidget(explain_);
   v->addWidget(explanation_);
   v->addWidget(stats_);

@@ -185,13 +185,13 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
           [this] { setWindowTitle(ctx_->title().isEmpty() ? "zip2zip studio" : ctx_->title() + " — zip2zip studio"); });
 
   build_menus();
-  prompt_->load_settings();
   QSettings st;
-  if (options.restore_layout) {
+  if (options.restore_layout) {  // headless runs are reproducible: no saved layout or run settings
+    prompt_->load_settings();
     restoreGeometry(st.value("window/geometry").toByteArray());
     restoreState(st.value("window/state").toByteArray());
   }
-  const int th = st.value("view/theme", 0).toInt();
+  const int th = options.restore_layout ? st.value("view/theme", 0).toInt() : 0;
   set_theme(Theme(std::clamp(th, 0, 3)));
   last_dir_ = st.value("files/last_dir", QDir::homePath()).toString();
 }
@@ -516,7 +516,7 @@ void MainWindow::export_file(const QString& kind) {
 
 void MainWindow::set_theme(Theme t) {
   theme_ = t;
-  QSettings().setValue("view/theme", int(t));
+  if (options_.restore_layout) QSettings().setValue("view/theme", int(t));
   static const QPalette system_palette = QApplication::palette();
   Theme effective = t;
   if (t == Theme::System) {

@@ -52,6 +52,7 @@ class MainWindow : public QMainWindow {
   TimelinePanel* timeline_panel() const { return timeline_; }
   TeachingPanel* teaching_panel() const { return teaching_; }
   GenerationController* controller() const { return controller_; }
+  SideBySidePanel* side_by_side_panel() const { return side_; }
 
   // Open a session file; errors -> dialog (or message box suppressed when `quiet`), returns success.
   bool open_session(const QString& path, QString* error = nullptr);
