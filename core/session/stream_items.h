@@ -36,5 +36,10 @@ StreamItem step_item(const Session& s, std::int64_t step, const ItemOptions& opt
 StreamItem prompt_item(const Session& s, std::size_t code_index, const ItemOptions& options = {});
 // Prompt codes (if asked) then steps [0, t).
 std::vector<StreamItem> stream_items(const Session& s, std::int64_t t, const ItemOptions& options = {});
+// "Theory": the canonical LZW codes of all the session's base ids (prompt + steps) as items, with
+// text recovered per base token from the recorded texts and cuts (empty where they do not align).
+// Items have prompt = false and index = position in the canonical stream. Empty if the base ids
+// cannot be encoded (hostile sessions).
+std::vector<StreamItem> canonical_items(const Session& s, const ItemOptions& options = {});
 
 }  // namespace z2z::session

@@ -95,9 +95,17 @@ inline session::Session make_session(const Recorded& r, const lzw::LzwConfig& lc
   info.model_dir = "/models/synthetic";
   info.model_arch = "llama";
   info.has_text = static_cast<bool>(tb);
-  session::Session s(info, std::move(tb));
+  session::Session s(info, tb);
   s.append_prompt(r.prompt);
-  for (const auto& e : r.steps) s.append_step(e);
+  for (const auto& e : r.steps) {
+    if (!tb || e.eos) {
+      s.append_step(e);
+      continue;
+    }
+    gen::StepEvent with_text = e;  // what the generator reports with a detokenizer
+    for (auto id : e.base_ids) with_text.text += tb(id);
+    s.append_step(with_text);
+  }
   s.append_finish(r.finish);
   return s;
 }

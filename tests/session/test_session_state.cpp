@@ -9,6 +9,7 @@
 #include "core/lzw/codec.h"
 #include "core/session/session.h"
 #include "core/session/session_text.h"
+#include "core/session/stream_items.h"
 #include "core/util/error.h"
 #include "session/session_fixtures.h"
 
@@ -220,4 +221,36 @@ TEST(SessionState, MillionTokenSessionStaysInstant) {
   EXPECT_GT(sink, 0);
   EXPECT_LT(query_us, 50.0);
   EXPECT_LT(build_ms, 8000.0);
+}
+
+TEST(SessionState, CanonicalItemsShowTheoryNextToActual) {
+  // A generated session with text (id k = letter 'a'+k): the canonical stream covers the same text.
+  const auto lc = test::small_config();
+  const auto r = test::record_run(21, 60, lc, 12, 0.3, false);
+  const Session s = test::make_session(r, lc, [](std::int32_t id) { return std::string(1, char('a' + id)); });
+  const auto canon = session::canonical_items(s);
+  const auto tv = session::theory_vs_actual(s);
+  ASSERT_EQ(static_cast<std::int64_t>(canon.size()), tv.canonical_codes);
+  std::string a, b;
+  for (const auto& it : canon) a += it.text;
+  for (const auto& it : session::stream_items(s, s.steps())) b += it.text;
+  EXPECT_EQ(a, b);
+  std::size_t hyper = 0;
+  for (const auto& it : canon) {
+    EXPECT_EQ(it.cuts.size() + 1, it.length);  // one bar per internal boundary
+    hyper += session::is_hyper_kind(it.kind);
+  }
+  EXPECT_GT(hyper, 0u);
+  for (std::int64_t i = 0; i < s.steps(); ++i)  // the live cut computation (token bytes) marks every boundary
+    if (!s.step(i).eos) {
+      EXPECT_EQ(s.step(i).cuts.size() + 1, s.step(i).base_ids.size()) << "step " << i;
+    }
+  // For a canonical session theory and actual are the same stream.
+  std::vector<std::int32_t> ids;
+  for (int i = 0; i < 200; ++i) ids.push_back(1 + (i * 5 + i / 7) % 5);
+  const Session c = session::from_ids(ids, lzw::CompressionConfig(lc));
+  const auto ci = session::canonical_items(c);
+  const auto si = session::stream_items(c, c.steps());
+  ASSERT_EQ(ci.size(), si.size());
+  for (std::size_t i = 0; i < ci.size(); ++i) EXPECT_EQ(ci[i].code, si[i].code);
 }

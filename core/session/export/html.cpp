@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/session/json_text.h"
+#include "core/session/session_text.h"
 #include "core/session/stream_items.h"
 #include "core/session/summary.h"
 #include "core/tokenizer/display.h"
@@ -119,11 +120,13 @@ function chip(it,i,alt){
   return frag;
 }
 function render(){
-  const ps=document.getElementById('prompt'),st=document.getElementById('stream');
-  ps.textContent='';st.textContent='';let alt=false,n=0;
-  const fp=document.createDocumentFragment(),fs=document.createDocumentFragment();
-  D.items.forEach((it,i)=>{if(it.k==0)alt=!alt;((it.f||0)&1?fp:fs).appendChild(chip(it,i,alt));n++;});
-  ps.appendChild(fp);st.appendChild(fs);ps.style.display=fp.childNodes.length||ps.childNodes.length?'':'none';
+  const ps=document.getElementById('prompt'),st=document.getElementById('stream'),cn=document.getElementById('canon');
+  ps.textContent='';st.textContent='';if(cn)cn.textContent='';let alt=false,n=0;
+  const fp=document.createDocumentFragment(),fs=document.createDocumentFragment(),fc=document.createDocumentFragment();
+  D.items.forEach((it,i)=>{const f=it.f||0;if(it.k==0)alt=!alt;
+    if(f&8){fc.appendChild(chip(it,i,alt));return;}
+    (f&1?fp:fs).appendChild(chip(it,i,alt));n++;});
+  ps.appendChild(fp);st.appendChild(fs);if(cn)cn.appendChild(fc);ps.style.display=fp.childNodes.length||ps.childNodes.length?'':'none';
   document.body.dataset.chips=n;
 }
 const card=document.getElementById('card');
@@ -131,10 +134,12 @@ const entryById=new Map(D.entries.map(e=>[e[0],e]));
 function esc(s){return String(s).replace(/[&<>"]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));}
 function show(ev,i){
   const it=D.items[i],k=K[it.k],e=entryById.get(it.c);
-  let h='<div><b>'+esc(k.label)+'</b> <span class="k">id</span> '+it.c+(it.s>=0?' <span class="k">step</span> '+it.s:' <span class="k">(prompt)</span>')+'</div>';
+  const where=it.s>=0?' <span class="k">step</span> '+it.s:it.s==-1?' <span class="k">(prompt)</span>':' <span class="k">(canonical LZW)</span>';
+  let h='<div><b>'+esc(k.label)+'</b> <span class="k">id</span> '+it.c+where+'</div>';
   h+='<div class="t">'+esc(glyphs(it.x))+'</div>';
-  h+='<div><span class="k">base ids</span> '+it.b.join(' ')+' <span class="k">('+it.n+')</span></div>';
-  if(e)h+='<div><span class="k">entry created at</span> '+(e[1]<0?'prompt':'step '+e[1])+' <span class="k">· uses</span> '+e[4]+'</div>';
+  if(it.b)h+='<div><span class="k">base ids</span> '+it.b.join(' ')+' <span class="k">('+it.n+')</span></div>';
+  else h+='<div><span class="k">base tokens</span> '+it.n+'</div>';
+  if(e&&it.s!=-2)h+='<div><span class="k">entry created at</span> '+(e[1]<0?'prompt':'step '+e[1])+' <span class="k">· uses</span> '+e[4]+'</div>';
   if(it.p!==undefined)h+='<div><span class="k">probability</span> '+(100*it.p).toFixed(1)+'%'+(it.o?' <span class="k">(sampled outside top-k)</span>':'')+'</div>';
   if(it.t){h+='<table>';for(const c of it.t){h+='<tr><td class="num">'+(100*c[1]).toFixed(1)+'%</td><td>'+c[0]+'</td><td class="t">'+esc(glyphs(c[2]))+'</td><td class="k">'+(c[3].length>1?'= '+c[3].join(' '):'')+'</td></tr>';}h+='</table>';}
   card.innerHTML=h;card.style.display='block';
@@ -204,6 +209,19 @@ std::string session_html(const Session& s, std::int64_t t, const HtmlOptions& op
     if (i) data += ",\n";
     append_item(data, s, items[i]);
   }
+  // Theory vs actual (generated sessions, full stream): the canonical LZW codes of the same base ids.
+  std::vector<StreamItem> canon;
+  if (s.info().source == "generate" && t == s.steps()) canon = canonical_items(s);
+  for (const auto& it : canon) {
+    data += ",\n{\"k\":";
+    fmt::format_to(std::back_inserter(data), "{},\"c\":{},\"n\":{},\"x\":", static_cast<int>(it.kind), it.code,
+                   it.length);
+    append_json_string(data, it.text, true);
+    data += ",\"u\":[";
+    for (std::size_t k = 0; k < it.cuts.size(); ++k)
+      fmt::format_to(std::back_inserter(data), "{}{}", k ? "," : "", it.cuts[k]);
+    fmt::format_to(std::back_inserter(data), "],\"f\":{},\"s\":-2}}", 8 | (it.ids_only ? 4 : 0));
+  }
   data += "],\"entries\":[\n";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const CodebookEntry& e = *rows[i].entry;
@@ -244,7 +262,19 @@ std::string session_html(const Session& s, std::int64_t t, const HtmlOptions& op
                  opt.visible_whitespace ? " checked" : "");
   o += "<section><div id=\"prompt\" class=\"stream prompt\" title=\"prompt\"></div><div id=\"stream\" "
        "class=\"stream\"></div>\n";
-  o += "<noscript>This page builds its token view with JavaScript.</noscript></section>\n</div>\n<aside>\n";
+  o += "<noscript>This page builds its token view with JavaScript.</noscript></section>\n";
+  if (!canon.empty()) {
+    const TheoryVsActual tv = theory_vs_actual(s);
+    fmt::format_to(
+        std::back_inserter(o),
+        "<section style=\"margin-top:14px\"><h2>Theory: canonical LZW of the same base ids</h2>"
+        "<div class=\"sub\">{} canonical codes vs {} emitted (prompt + output) · rate {:.3f} vs {:.3f}{}</div>"
+        "<div id=\"canon\" class=\"stream\"></div></section>\n",
+        tv.canonical_codes, tv.actual_codes, tv.canonical_rate(), tv.actual_rate(),
+        tv.first_difference < 0 ? std::string(" · identical streams")
+                                : fmt::format(" · first difference at code {}", tv.first_difference));
+  }
+  o += "</div>\n<aside>\n";
   o += "<section><h2>Numbers</h2><table class=\"metrics\"><tbody>\n";
   for (const auto& r : metric_rows(s, t))
     fmt::format_to(std::back_inserter(o), "<tr><td>{}</td><td class=\"num\">{}</td></tr>\n", html_escape(r.label),
@@ -271,7 +301,7 @@ std::string session_html(const Session& s, std::int64_t t, const HtmlOptions& op
         "style=\"text-decoration-color:{}\">{}</span></td>"
         "<td>{}</td><td class=\"num\">{}</td><td class=\"num\" data-v=\"{}\">{}</td><td class=\"num\">{}</td>"
         "<td class=\"num\" data-v=\"{}\">{}</td></tr>\n",
-        e.id, st.name, st.border.hex(), html_escape(tok::visible_whitespace(e.text)), ids, e.base_ids.size(),
+        e.id, st.name, st.border.hex(), html_escape(e.text.empty() ? ids : tok::visible_whitespace(e.text)), ids, e.base_ids.size(),
         e.created_step, e.created_step < 0 ? std::string("prompt") : std::to_string(e.created_step), r.uses, r.last_use,
         r.last_use == EntryState::kNever ? std::string("–")
         : r.last_use < 0                 ? std::string("prompt")
