@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "core/model/cpu_kernels.h"
 #include "core/util/error.h"
 
 namespace z2z::model {
@@ -110,6 +111,94 @@ torch::Tensor Decoder::rms_norm(const torch::Tensor& x, const torch::Tensor& w) 
   return w * (xf * torch::rsqrt(var + eps_)).to(x.scalar_type());
 }
 
+void Decoder::reserve_kv(KvCache& cache, std::size_t li, std::int64_t B, std::int64_t S,
+                         const torch::TensorOptions& options) const {
+  auto& ck = cache.k;
+  auto& cv = cache.v;
+  if (ck.size() <= li) {
+    ck.push_back(torch::empty({B, Hkv_, std::max<std::int64_t>(S, 64), hd_}, options));
+    cv.push_back(torch::empty({B, Hkv_, std::max<std::int64_t>(S, 64), hd_}, options));
+  } else if (ck[li].size(2) < S) {
+    const std::int64_t cap = std::max(S, 2 * ck[li].size(2)), past = cache.length;
+    auto grow = [&](torch::Tensor& t) {
+      auto bigger = torch::empty({B, Hkv_, cap, hd_}, options);
+      bigger.narrow(2, 0, past).copy_(t.narrow(2, 0, past));
+      t = bigger;
+    };
+    grow(ck[li]);
+    grow(cv[li]);
+  }
+}
+
+bool Decoder::can_decode_one(const KvCache& cache) const {
+  if (torch::GradMode::is_enabled()) return false;
+  auto ok = [](const torch::Tensor& t) {
+    return !t.defined() || (t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && t.is_contiguous());
+  };
+  if (!ok(embed_) || !ok(lm_head_) || !ok(final_norm_)) return false;
+  for (const auto& L : layers_)
+    if (!ok(L.ln_attn) || !ok(L.ln_mlp) || !ok(L.wqkv) || !ok(L.bqkv) || !ok(L.wo) || !ok(L.w_gate_up) || !ok(L.w_down))
+      return false;
+  for (const auto& t : cache.k)
+    if (t.size(0) != 1 || !ok(t)) return false;
+  return true;
+}
+
+const float* Decoder::decode_one(const float* x_in, std::int64_t position, KvCache& cache, DecodeWorkspace& ws) const {
+  const std::int64_t G = H_ / Hkv_, past = cache.length, S = past + 1, qkv_rows = (H_ + 2 * Hkv_) * hd_;
+  const auto n = [](std::int64_t v) { return static_cast<std::size_t>(v); };
+  ws.x.assign(x_in, x_in + D_);
+  ws.h.resize(n(D_));
+  ws.qkv.resize(n(qkv_rows));
+  ws.attn.resize(n(H_ * hd_));
+  ws.gu.resize(n(2 * I_));
+  ws.act.resize(n(I_));
+  ws.cos.resize(n(hd_));
+  ws.sin.resize(n(hd_));
+  if (ws.scores.size() < n(S)) ws.scores.resize(std::max(n(S), 2 * ws.scores.size()));
+  float *x = ws.x.data(), *h = ws.h.data(), *qkv = ws.qkv.data(), *scores = ws.scores.data();
+  rope_.cos_sin(position, ws.cos.data(), ws.sin.data());
+  const auto scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd_)));
+  const auto cache_options = torch::TensorOptions().dtype(torch::kFloat32);
+
+  for (std::size_t li = 0; li < layers_.size(); ++li) {
+    const DecoderLayer& L = layers_[li];
+    // attention: x += Wo . attn(rope(q), cache + rope(k), cache + v)
+    cpu::rms_norm(x, L.ln_attn.data_ptr<float>(), D_, eps_, h);
+    if (L.bqkv.defined()) {
+      std::copy_n(L.bqkv.data_ptr<float>(), qkv_rows, qkv);
+      cpu::gemv(L.wqkv.data_ptr<float>(), qkv_rows, D_, h, qkv, 1.0f);
+    } else {
+      cpu::gemv(L.wqkv.data_ptr<float>(), qkv_rows, D_, h, qkv);
+    }
+    for (std::int64_t j = 0; j < H_ + Hkv_; ++j) cpu::rope(qkv + j * hd_, ws.cos.data(), ws.sin.data(), hd_);
+    reserve_kv(cache, li, 1, S, cache_options);
+    float* kc = cache.k[li].data_ptr<float>();
+    float* vc = cache.v[li].data_ptr<float>();
+    const std::int64_t cap = cache.k[li].size(2);
+    for (std::int64_t g = 0; g < Hkv_; ++g) {
+      std::copy_n(qkv + (H_ + g) * hd_, hd_, kc + (g * cap + past) * hd_);
+      std::copy_n(qkv + (H_ + Hkv_ + g) * hd_, hd_, vc + (g * cap + past) * hd_);
+    }
+    for (std::int64_t head = 0; head < H_; ++head) {
+      const std::int64_t g = head / G;
+      cpu::gemv(kc + g * cap * hd_, S, hd_, qkv + head * hd_, scores);
+      for (std::int64_t j = 0; j < S; ++j) scores[j] *= scale;
+      cpu::softmax(scores, S);
+      cpu::gemv_t(vc + g * cap * hd_, S, hd_, scores, ws.attn.data() + head * hd_);
+    }
+    cpu::gemv(L.wo.data_ptr<float>(), D_, H_ * hd_, ws.attn.data(), x, 1.0f);
+    // MLP: x += W_down . (silu(gate) * up)
+    cpu::rms_norm(x, L.ln_mlp.data_ptr<float>(), D_, eps_, h);
+    cpu::gemv(L.w_gate_up.data_ptr<float>(), 2 * I_, D_, h, ws.gu.data());
+    cpu::silu_mul(ws.gu.data(), ws.gu.data() + I_, I_, ws.act.data());
+    cpu::gemv(L.w_down.data_ptr<float>(), D_, I_, ws.act.data(), x, 1.0f);
+  }
+  cache.length = S;
+  cpu::rms_norm(x, final_norm_.data_ptr<float>(), D_, eps_, h);
+  return h;
+}
+
 torch::Tensor Decoder::attention(const DecoderLayer& L, const torch::Tensor& h, const torch::Tensor& cos,
                                  const torch::Tensor& sin, KvCache* cache, std::size_t li,
                                  const torch::Tensor& mask) const {
@@ -125,34 +214,23 @@ torch::Tensor Decoder::attention(const DecoderLayer& L, const torch::Tensor& h, 
   if (cache) {  // append to the cache (preallocated, doubled when full)
     auto& ck = cache->k;
     auto& cv = cache->v;
-    if (ck.size() <= li) {
-      ck.push_back(torch::empty({B, Hkv_, std::max<std::int64_t>(S, 64), hd_}, h.options()));
-      cv.push_back(torch::empty({B, Hkv_, std::max<std::int64_t>(S, 64), hd_}, h.options()));
-    } else if (ck[li].size(2) < S) {
-      const std::int64_t cap = std::max(S, 2 * ck[li].size(2));
-      auto grow = [&](torch::Tensor& t) {
-        auto bigger = torch::empty({B, Hkv_, cap, hd_}, h.options());
-        bigger.narrow(2, 0, past).copy_(t.narrow(2, 0, past));
-        t = bigger;
-      };
-      grow(ck[li]);
-      grow(cv[li]);
-    }
+    reserve_kv(*cache, li, B, S, h.options());
     ck[li].narrow(2, past, T).copy_(k);
     cv[li].narrow(2, past, T).copy_(v);
-    K = ck[li].narrow(2, 0, S).unsqueeze(2);  // [B, Hkv, 1, S, hd]
-    Vv = cv[li].narrow(2, 0, S).unsqueeze(2);
+    K = ck[li].narrow(2, 0, S);  // [B, Hkv, S, hd]
+    Vv = cv[li].narrow(2, 0, S);
   } else {
-    K = k.unsqueeze(2);
-    Vv = v.unsqueeze(2);
+    K = k;
+    Vv = v;
   }
 
-  auto qg = q.reshape({B, Hkv_, G, T, hd_});
-  auto scores = torch::matmul(qg, K.transpose(-1, -2)) * (1.0 / std::sqrt(static_cast<double>(hd_)));  // [B,Hkv,G,T,S]
-  if (mask.defined()) scores = scores + mask;
+  // GQA without repeating K/V: the G query heads of a KV head are stacked along the rows.
+  auto qg = q.reshape({B, Hkv_, G * T, hd_});
+  auto scores = torch::matmul(qg, K.transpose(-1, -2)) * (1.0 / std::sqrt(static_cast<double>(hd_)));  // [B,Hkv,G*T,S]
+  if (mask.defined()) scores = (scores.view({B, Hkv_, G, T, S}) + mask).view({B, Hkv_, G * T, S});
   auto probs = torch::softmax(scores, -1, torch::kFloat32).to(h.scalar_type());
-  auto out = torch::matmul(probs, Vv);                      // [B, Hkv, G, T, hd]
-  out = out.reshape({B, H_, T, hd_}).transpose(1, 2).reshape({B * T, H_ * hd_});
+  auto out = torch::matmul(probs, Vv);  // [B, Hkv, G*T, hd]
+  out = out.view({B, H_, T, hd_}).transpose(1, 2).reshape({B * T, H_ * hd_});
   return out.mm(L.wo.t()).view({B, T, D_});
 }
 

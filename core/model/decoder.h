@@ -34,6 +34,11 @@ struct KvCache {
   }
 };
 
+// Scratch buffers of the single-token decode path (one per sequence, sized on first use, reused).
+struct DecodeWorkspace {
+  std::vector<float> x, h, qkv, attn, scores, gu, act, cos, sin;
+};
+
 class Decoder {
  public:
   // Build from HF-named f32 weights (LoRA already merged). Consumes the decoder's keys from
@@ -53,6 +58,14 @@ class Decoder {
   torch::Tensor forward(torch::Tensor x, const torch::Tensor& positions, KvCache* cache,
                         const torch::Tensor& key_valid = {}) const;
 
+  // Single-token fast path (batch 1, f32 on the CPU, no autograd): x [D] is the input embedding of
+  // the next position `position`; attends to and appends to `cache` (which may have been filled by
+  // forward()). Returns the final-norm hidden state [D] (points into ws). Same math as forward()
+  // with T = 1 but no libtorch op dispatch and no allocation once the buffers exist: BLAS gemv for
+  // every matrix product, loops for the rest. Only when can_decode_one(cache).
+  bool can_decode_one(const KvCache& cache) const;
+  const float* decode_one(const float* x, std::int64_t position, KvCache& cache, DecodeWorkspace& ws) const;
+
   // Mutable access for training (requires_grad, LoRA deltas, export).
   std::vector<DecoderLayer>& layers() { return layers_; }
   const std::vector<DecoderLayer>& layers() const { return layers_; }
@@ -68,6 +81,9 @@ class Decoder {
 
  private:
   torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& w) const;
+  // Make cache layer li hold at least S positions (allocates [B, Hkv, >= 64, hd], doubles when full).
+  void reserve_kv(KvCache& cache, std::size_t li, std::int64_t B, std::int64_t S,
+                  const torch::TensorOptions& options) const;
   torch::Tensor attention(const DecoderLayer& layer, const torch::Tensor& h, const torch::Tensor& cos,
                           const torch::Tensor& sin, KvCache* cache, std::size_t li, const torch::Tensor& mask) const;
 

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "core/model/cpu_kernels.h"
 #include "core/util/error.h"
 
 namespace z2z::model {
@@ -219,6 +220,130 @@ torch::Tensor HyperEncoder::forward(const torch::Tensor& rows, const torch::Tens
   if (proj_out_.defined()) pooled = torch::matmul(pooled, proj_out_.t());
   if (cfg_.residual) pooled = first + pooled;
   return pooled;
+}
+
+}  // namespace z2z::model
+
+namespace z2z::model {
+
+bool HyperEncoder::can_encode_entry(const torch::Tensor& source) const {
+  if (type_ != "res_latent_attn") return false;
+  auto ok = [](const torch::Tensor& t) {
+    return !t.defined() || (t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && t.is_contiguous());
+  };
+  if (!ok(source) || !ok(pos_) || !ok(norm_w_) || !ok(norm_b_) || !ok(proj_in_) || !ok(proj_out_)) return false;
+  for (const auto& L : layers_)
+    for (const auto* t : {&L.wq, &L.wk, &L.wv, &L.wo, &L.w1, &L.w2, &L.ln1_w, &L.ln1_b, &L.ln2_w, &L.ln2_b})
+      if (!ok(*t)) return false;
+  return true;
+}
+
+void HyperEncoder::encode_entries(std::span<const std::span<const std::int32_t>> entries, const torch::Tensor& source,
+                                  std::int64_t pad, std::span<float* const> outs, EncoderWorkspace& ws) const {
+  const auto N = static_cast<std::int64_t>(entries.size());
+  if (N == 0) return;
+  const auto n = [](std::int64_t v) { return static_cast<std::size_t>(v); };
+  // Rows of all entries stacked: entry e owns rows [row0[e], row0[e] + len(e)).
+  ws.row0.resize(n(N + 1));
+  ws.row0[0] = 0;
+  for (std::int64_t e = 0; e < N; ++e) {
+    const auto L = static_cast<std::int64_t>(entries[n(e)].size());
+    if (L < 1 || L > S_) fail("hyper-encoder: an entry of {} ids (1..{} expected)", L, S_);
+    for (std::int32_t id : entries[n(e)])
+      if (id == pad || id < 0 || id >= source.size(0)) fail("hyper-encoder: entry id {} is pad or out of range", id);
+    ws.row0[n(e + 1)] = ws.row0[n(e)] + L;
+  }
+  const std::int64_t R = ws.row0[n(N)], H = H_, hd = H_ / heads_, I = layers_.empty() ? 0 : layers_[0].w1.size(0);
+  ws.x.resize(n(R * Dm_));
+  for (auto* v : {&ws.z, &ws.hn, &ws.q, &ws.k, &ws.v, &ws.a}) v->resize(n(R * H));
+  ws.u.resize(n(R * I));
+  ws.sc.resize(n(S_));
+  ws.pooled.resize(n(N * H));
+  ws.out.resize(n(N * Dm_));
+  const float* src = source.data_ptr<float>();
+  const float* pos = pos_.data_ptr<float>();
+  for (std::int64_t e = 0; e < N; ++e)
+    for (std::int64_t s = 0; s < ws.row0[n(e + 1)] - ws.row0[n(e)]; ++s)
+      std::copy_n(src + entries[n(e)][n(s)] * Dm_, Dm_, ws.x.data() + (ws.row0[n(e)] + s) * Dm_);
+
+  float* z = ws.z.data();
+  if (proj_in_.defined())
+    cpu::linear(ws.x.data(), R, Dm_, proj_in_.data_ptr<float>(), H, z);
+  else
+    std::copy_n(ws.x.data(), R * H, z);
+  for (std::int64_t e = 0; e < N; ++e)  // + P[s]
+    cpu::add(z + ws.row0[n(e)] * H, pos, (ws.row0[n(e + 1)] - ws.row0[n(e)]) * H);
+
+  const auto scale = static_cast<float>(std::sqrt(static_cast<double>(hd)));
+  for (const auto& ly : layers_) {
+    // z += Wo . attn(LN1(z)); per entry, keys: its valid slots (k <= q when causal)
+    for (std::int64_t r = 0; r < R; ++r)
+      cpu::layer_norm(z + r * H, ly.ln1_w.data_ptr<float>(), ly.ln1_b.data_ptr<float>(), H, kLnEps,
+                      ws.hn.data() + r * H);
+    cpu::linear(ws.hn.data(), R, H, ly.wq.data_ptr<float>(), H, ws.q.data());
+    cpu::linear(ws.hn.data(), R, H, ly.wk.data_ptr<float>(), H, ws.k.data());
+    cpu::linear(ws.hn.data(), R, H, ly.wv.data_ptr<float>(), H, ws.v.data());
+    for (std::int64_t e = 0; e < N; ++e) {
+      const std::int64_t r0 = ws.row0[n(e)], L = ws.row0[n(e + 1)] - r0;
+      for (std::int64_t head = 0; head < heads_; ++head) {
+        for (std::int64_t qi = 0; qi < L; ++qi) {
+          const std::int64_t nk = cfg_.causal ? qi + 1 : L;
+          const float* q = ws.q.data() + (r0 + qi) * H + head * hd;
+          for (std::int64_t ki = 0; ki < nk; ++ki) {
+            const float* k = ws.k.data() + (r0 + ki) * H + head * hd;
+            float dot = 0;
+            for (std::int64_t j = 0; j < hd; ++j) dot += q[j] * k[j];
+            ws.sc[n(ki)] = dot / scale;
+          }
+          cpu::softmax(ws.sc.data(), nk);
+          float* a = ws.a.data() + (r0 + qi) * H + head * hd;
+          std::fill(a, a + hd, 0.0f);
+          for (std::int64_t ki = 0; ki < nk; ++ki) {
+            const float p = ws.sc[n(ki)];
+            const float* v = ws.v.data() + (r0 + ki) * H + head * hd;
+            for (std::int64_t j = 0; j < hd; ++j) a[j] += p * v[j];
+          }
+        }
+      }
+    }
+    cpu::linear(ws.a.data(), R, H, ly.wo.data_ptr<float>(), H, ws.q.data());
+    cpu::add(z, ws.q.data(), R * H);
+    // z += W2 . gelu(W1 . LN2(z))
+    for (std::int64_t r = 0; r < R; ++r)
+      cpu::layer_norm(z + r * H, ly.ln2_w.data_ptr<float>(), ly.ln2_b.data_ptr<float>(), H, kLnEps,
+                      ws.hn.data() + r * H);
+    cpu::linear(ws.hn.data(), R, H, ly.w1.data_ptr<float>(), I, ws.u.data());
+    cpu::gelu(ws.u.data(), R * I);
+    cpu::linear(ws.u.data(), R, I, ly.w2.data_ptr<float>(), H, ws.q.data());
+    cpu::add(z, ws.q.data(), R * H);
+  }
+  for (std::int64_t r = 0; r < R; ++r)
+    cpu::layer_norm(z + r * H, norm_w_.data_ptr<float>(), norm_b_.data_ptr<float>(), H, kLnEps, z + r * H);
+  for (std::int64_t e = 0; e < N; ++e) {
+    const std::int64_t r0 = ws.row0[n(e)], L = ws.row0[n(e + 1)] - r0;
+    float* pooled = ws.pooled.data() + e * H;
+    if (cfg_.causal) {
+      std::copy_n(z + (r0 + L - 1) * H, H, pooled);  // the last valid slot
+    } else {
+      std::copy_n(z + r0 * H, H, pooled);  // mean over the valid slots
+      for (std::int64_t s = 1; s < L; ++s) cpu::add(pooled, z + (r0 + s) * H, H);
+      for (std::int64_t j = 0; j < H; ++j) pooled[j] /= static_cast<float>(L);
+    }
+  }
+  if (proj_out_.defined())
+    cpu::linear(ws.pooled.data(), N, H, proj_out_.data_ptr<float>(), Dm_, ws.out.data());
+  else
+    std::copy_n(ws.pooled.data(), N * Dm_, ws.out.data());
+  for (std::int64_t e = 0; e < N; ++e) {
+    const float* o = ws.out.data() + e * Dm_;
+    float* dst = outs[n(e)];
+    if (cfg_.residual) {  // torch: first + pooled (the raw source row of the entry's first id)
+      const float* first = ws.x.data() + ws.row0[n(e)] * Dm_;
+      for (std::int64_t j = 0; j < Dm_; ++j) dst[j] = first[j] + o[j];
+    } else {
+      std::copy_n(o, Dm_, dst);
+    }
+  }
 }
 
 }  // namespace z2z::model

@@ -10,6 +10,7 @@
 #include <torch/torch.h>
 
 #include <array>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,14 @@
 #include "core/model/torch_util.h"
 
 namespace z2z::model {
+
+// Scratch buffers of HyperEncoder::encode_entries (one per sequence, reused).
+struct EncoderWorkspace {
+  std::vector<float> x, z, hn, q, k, v, a, u, sc, pooled, out;
+  std::vector<std::int64_t> row0;
+  std::vector<std::span<const std::int32_t>> entries;  // for callers: the batch being built
+  std::vector<float*> outs;
+};
 
 class HyperEncoder {
  public:
@@ -27,6 +36,16 @@ class HyperEncoder {
 
   // rows [N, S] int64 (pad-padded), source [Vm, Dm] -> [N, Dm]
   torch::Tensor forward(const torch::Tensor& rows, const torch::Tensor& source, std::int64_t pad) const;
+
+  // Fast path (res_latent_attn, f32 on the CPU; callers run it without autograd, it writes raw
+  // memory): codebook entries given as their base ids (1..S ids each, none equal to pad) ->
+  // outs[e][0..Dm). Same math as forward() on the padded rows, but pad slots are never attention
+  // keys and never pooled, so only the entries' own slots are computed: all of them stacked into
+  // one matrix per weight (AVX2 kernel for <= 4 rows, BLAS sgemm beyond), attention per entry,
+  // instead of ~60 libtorch ops over N x S rows.
+  bool can_encode_entry(const torch::Tensor& source) const;
+  void encode_entries(std::span<const std::span<const std::int32_t>> entries, const torch::Tensor& source,
+                      std::int64_t pad, std::span<float* const> outs, EncoderWorkspace& ws) const;
 
   const std::string& type() const { return type_; }
   void to(torch::ScalarType dtype);

@@ -18,6 +18,17 @@ torch::Tensor default_inv_freq(double base, std::int64_t dim) {
 }  // namespace
 
 Rope::Rope(const DecoderConfig& c, std::int64_t head_dim) {
+  init(c, head_dim);
+  auto copy = [](const torch::Tensor& t) {
+    if (!t.defined()) return std::vector<float>{};
+    auto f = t.to(torch::kFloat32).contiguous();
+    return std::vector<float>(f.data_ptr<float>(), f.data_ptr<float>() + f.numel());
+  };
+  inv_short_ = copy(inv_freq_);
+  inv_long_ = copy(inv_freq_long_);
+}
+
+void Rope::init(const DecoderConfig& c, std::int64_t head_dim) {
   const RopeScaling& rs = c.rope_scaling;
   if (c.partial_rotary_factor != 1.0)
     fail("config.json: partial_rotary_factor {} is not supported (only 1.0)", c.partial_rotary_factor);
@@ -75,6 +86,22 @@ std::pair<torch::Tensor, torch::Tensor> Rope::tables(const torch::Tensor& positi
     sin = sin * attention_factor_;
   }
   return {cos, sin};
+}
+
+void Rope::cos_sin(std::int64_t position, float* cos, float* sin) const {
+  // tables() for positions [[position]]: f32 products position * inv_freq, emb = cat(freqs, freqs).
+  const bool use_long = !inv_long_.empty() && position + 1 > original_max_;
+  const std::vector<float>& inv = use_long ? inv_long_ : inv_short_;
+  const auto half = static_cast<std::int64_t>(inv.size());
+  const auto p = static_cast<float>(position);
+  const auto af = static_cast<float>(attention_factor_);
+  for (std::int64_t i = 0; i < half; ++i) {
+    const float f = p * inv[static_cast<std::size_t>(i)];
+    float c = std::cos(f), s = std::sin(f);
+    if (attention_factor_ != 1.0) c *= af, s *= af;
+    cos[i] = cos[i + half] = c;
+    sin[i] = sin[i + half] = s;
+  }
 }
 
 torch::Tensor Rope::apply(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {

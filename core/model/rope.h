@@ -5,6 +5,8 @@
 
 #include <torch/torch.h>
 
+#include <vector>
+
 #include "core/model/format/configs.h"
 
 namespace z2z::model {
@@ -18,6 +20,8 @@ class Rope {
   std::pair<torch::Tensor, torch::Tensor> tables(const torch::Tensor& positions) const;
   // Apply to x [B, H, T, head_dim].
   static torch::Tensor apply(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
+  // cos/sin [head_dim] of a forward over the single position `position` (same values as tables()).
+  void cos_sin(std::int64_t position, float* cos, float* sin) const;
 
   const torch::Tensor& inv_freq_short() const { return inv_freq_; }
   // longrope: positions >= this use the long factors (0: no switch). HF recomputes the whole
@@ -25,8 +29,11 @@ class Rope {
   std::int64_t long_factor_from() const { return inv_freq_long_.defined() ? original_max_ : 0; }
 
  private:
+  void init(const DecoderConfig& config, std::int64_t head_dim);
+
   torch::Tensor inv_freq_;       // [head_dim/2] f32 (the only one, or longrope's short factors)
   torch::Tensor inv_freq_long_;  // longrope only
+  std::vector<float> inv_short_, inv_long_;  // the same values, for cos_sin()
   std::int64_t original_max_ = 0;
   double attention_factor_ = 1.0;
 };

@@ -2,13 +2,20 @@
 // streaming inference sessions and one-pass scoring. Reference §2.1, §2.3, §3, §4.4, §6.
 #include "core/model/zip2zip_model.h"
 
+#include <malloc.h>
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <thread>
 
 #include "core/lzw/codec.h"
+#include "core/model/cpu_kernels.h"
 #include "core/model/decoder.h"
 #include "core/model/format/configs.h"
 #include "core/model/format/safetensors.h"
@@ -33,6 +40,28 @@ TensorMap load_all_f32(const TensorStore& store, const std::string& prefix = "")
   for (const std::string& name : store.names())
     if (name.rfind(prefix, 0) == 0) m.emplace(name, to_torch_f32(store.at(name)));
   return m;
+}
+
+std::atomic<bool> g_threads_chosen{false};
+
+// The first load() picks the engine's default unless the application chose: Z2Z_THREADS, else 1.
+// Decode is one memory-bound gemv chain per token, no faster on 2 threads of this class of machine,
+// and OpenMP workers spin-wait: on a shared 2-core machine 2 threads made decode ~25x slower
+// (docs/benchmarks.md).
+void default_threads() {
+  // Also (once): keep freed activation buffers in the heap. glibc otherwise serves every tensor
+  // above its (dynamic, ~1 MB) mmap threshold with a fresh mapping or trims the heap top, so each
+  // prefill forward page-faults its temporaries back in (~14 % of a 128-token prefill here).
+  // Bounded: chunks >= 32 MB (big weights) are still mapped and returned to the kernel.
+  static std::once_flag malloc_once;
+  std::call_once(malloc_once, [] {
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
+  });
+  if (g_threads_chosen.load()) return;
+  int n = 1;
+  if (const char* env = std::getenv("Z2Z_THREADS")) n = std::atoi(env);
+  set_compute_threads(n);
 }
 
 void require_consumed(const TensorMap& left, const std::string& where) {
@@ -64,8 +93,10 @@ struct Zip2ZipModel::Impl {
 
   bool is_base(std::int64_t id) const { return id < V0 || comp->is_disabled(static_cast<std::int32_t>(id)); }
 
-  // Embed new codebook entries of every row and scatter them into the caches [B, K, D].
-  void install(const std::vector<lzw::RowUpdates>& ups, torch::Tensor& cache_in, torch::Tensor& cache_out) const {
+  // Embed new codebook entries of every row and scatter them into the caches [B, K, D] (the input
+  // cache, the output cache or both).
+  void install(const std::vector<lzw::RowUpdates>& ups, torch::Tensor& cache_in, torch::Tensor& cache_out,
+               bool in = true, bool out = true) const {
     std::vector<std::int64_t> flat, batch_idx, slot_idx;
     for (std::size_t b = 0; b < ups.size(); ++b) {
       for (std::size_t i = 0; i < ups[b].ids.size(); ++i) {
@@ -81,11 +112,33 @@ struct Zip2ZipModel::Impl {
     const auto N = static_cast<std::int64_t>(batch_idx.size());
     auto rows = torch::tensor(flat, torch::kInt64).view({N, S}).to(device);
     auto bi = torch::tensor(batch_idx, torch::kInt64).to(device), si = torch::tensor(slot_idx, torch::kInt64).to(device);
-    torch::NoGradGuard ng;
-    auto in = enc_in->forward(rows, decoder->embed(), pad);
-    auto out = output_encoder().forward(rows, decoder->lm_head(), pad);
-    scatter(cache_in, bi, si, in);
-    scatter(cache_out, bi, si, out);
+    c10::InferenceMode guard;
+    if (in) scatter(cache_in, bi, si, enc_in->forward(rows, decoder->embed(), pad));
+    if (out) scatter(cache_out, bi, si, output_encoder().forward(rows, decoder->lm_head(), pad));
+  }
+
+  // Encoder fast path usable (f32 CPU res_latent_attn; see HyperEncoder::encode_entries).
+  bool fast_encoders() const {
+    return K > 0 && device.is_cpu() && enc_in->can_encode_entry(decoder->embed()) &&
+           output_encoder().can_encode_entry(decoder->lm_head());
+  }
+
+  // Joint logits of one hidden state h [D] (f32, CPU) written straight into out [Vm + K]:
+  // [W[:V0] h | cache_out[:rows] h, 0 beyond | W[V0:] h], uninstalled slots -inf when masking.
+  // Slots >= hyper_rows were never installed: their cache rows are zero, so their logit is 0.
+  void joint_logits_cpu(const float* h, const torch::Tensor& cache_out, std::int64_t hyper_rows,
+                        const std::vector<std::uint8_t>& installed, bool mask, float* out) const {
+    const float* W = decoder->lm_head().data_ptr<float>();
+    const std::int64_t low = std::min(V0, Vm);
+    cpu::gemv(W, low, D, h, out);
+    if (K > 0) {
+      if (hyper_rows > 0) cpu::gemv(cache_out.data_ptr<float>(), hyper_rows, D, h, out + low);
+      std::fill(out + low + hyper_rows, out + low + K, 0.0f);
+      if (mask)
+        for (std::int64_t k = 0; k < K; ++k)
+          if (!installed[static_cast<std::size_t>(k)]) out[low + k] = -std::numeric_limits<float>::infinity();
+    }
+    if (Vm > low) cpu::gemv(W + low * D, Vm - low, D, h, out + low + K);
   }
 
   // cache[b, slot, :] = rows: the CUDA kernel for f32 CUDA tensors when built, torch otherwise.
@@ -140,6 +193,7 @@ Zip2ZipModel::Zip2ZipModel() : impl_(std::make_unique<Impl>()) {}
 Zip2ZipModel::~Zip2ZipModel() = default;
 
 std::shared_ptr<Zip2ZipModel> Zip2ZipModel::load(const std::filesystem::path& dir, const LoadOptions& opt) {
+  default_threads();
   std::shared_ptr<Zip2ZipModel> model(new Zip2ZipModel());
   Impl& m = *model->impl_;
   if (opt.device == "cuda") {
@@ -268,8 +322,15 @@ struct InferenceSession::Impl {
   bool mask = true;
   std::optional<lzw::CodebookManager> manager;
   KvCache kv;
-  torch::Tensor cache_in, cache_out;   // [1, K, D]
+  torch::Tensor cache_in, cache_out;    // [1, K, D]
   std::vector<std::uint8_t> installed;  // [K]
+  // Fast path (f32 CPU res_latent_attn): an entry's output-cache row is computed when the entry is
+  // created (the very next logits need it), its input-cache row only when its code is fed.
+  std::vector<std::uint8_t> in_ready;  // [K] input-cache row computed
+  std::int64_t hyper_rows = 0;         // 1 + the highest installed slot
+  bool fast_enc = false;
+  DecodeWorkspace ws;
+  EncoderWorkspace ews;
   std::int64_t codes = 0, base_offset = 0;
   std::vector<std::int32_t> history;   // every code fed (for a longrope cache rebuild)
   std::vector<std::int64_t> positions;
@@ -283,11 +344,65 @@ struct InferenceSession::Impl {
     cache_in = torch::zeros({1, m.K, m.D}, opts);
     cache_out = torch::zeros({1, m.K, m.D}, opts);
     installed.assign(static_cast<std::size_t>(m.K), 0);
+    in_ready.assign(static_cast<std::size_t>(m.K), 0);
+    hyper_rows = 0;
+    fast_enc = m.fast_encoders();
     codes = 0;
     base_offset = 0;
     history.clear();
     positions.clear();
     poisoned = false;
+  }
+
+  // Embed new entries. Fast path: the output-cache rows now (the very next logits need them), the
+  // input-cache rows only when a code needs them (ensure_inputs). Else one libtorch pass over both.
+  void install(const std::vector<lzw::RowUpdates>& ups) {
+    const auto& m = model->impl();
+    const auto& u = ups[0];
+    bool fast = fast_enc;
+    for (const auto& e : u.entries)
+      for (auto id : e) fast = fast && id != m.pad;
+    if (!fast) {
+      m.install(ups, cache_in, cache_out);
+      for (auto id : u.ids) mark(id - m.V0, true);
+      return;
+    }
+    ews.entries.clear();
+    ews.outs.clear();
+    float* out = cache_out.data_ptr<float>();
+    for (std::size_t i = 0; i < u.ids.size(); ++i) {
+      const std::int64_t slot = u.ids[i] - m.V0;
+      if (slot < 0 || slot >= m.K) continue;
+      ews.entries.emplace_back(u.entries[i]);
+      ews.outs.push_back(out + slot * m.D);
+      mark(slot, false);
+    }
+    m.output_encoder().encode_entries(ews.entries, m.decoder->lm_head(), m.pad, ews.outs, ews);
+  }
+  void mark(std::int64_t slot, bool in_done) {
+    const auto& m = model->impl();
+    if (slot < 0 || slot >= m.K) return;
+    installed[static_cast<std::size_t>(slot)] = 1;
+    in_ready[static_cast<std::size_t>(slot)] = in_done;
+    hyper_rows = std::max(hyper_rows, slot + 1);
+  }
+  // Input-cache rows of the installed hypertokens among `codes` that are not computed yet.
+  void ensure_inputs(std::span<const std::int32_t> codes) {
+    const auto& m = model->impl();
+    const auto& cb = manager->state(0).codebook();
+    ews.entries.clear();
+    ews.outs.clear();
+    float* in = nullptr;
+    for (std::int32_t c : codes) {
+      if (m.is_base(c)) continue;
+      const auto k = static_cast<std::size_t>(c - m.V0);
+      if (!installed[k] || in_ready[k]) continue;
+      if (!in) in = cache_in.data_ptr<float>();
+      ews.entries.push_back(cb.expansion(c));
+      ews.outs.push_back(in + static_cast<std::int64_t>(k) * m.D);
+      in_ready[k] = 1;
+    }
+    if (!ews.entries.empty()) m.enc_in->encode_entries(ews.entries, m.decoder->embed(), m.pad, ews.outs, ews);
   }
 };
 
@@ -314,7 +429,7 @@ StepResult InferenceSession::feed(std::span<const std::int32_t> codes) {
       fail("code {} is outside the model's id space (vocab {}, hypertokens [{}, {}))", c, m.Vm, m.V0, m.V0 + m.K);
   }
   StepResult r;
-  torch::NoGradGuard no_grad;
+  c10::InferenceMode inference;
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<lzw::RowUpdates> ups;
   try {
@@ -323,12 +438,8 @@ StepResult InferenceSession::feed(std::span<const std::int32_t> codes) {
     st.poisoned = true;
     throw;
   }
-  for (std::size_t i = 0; i < ups[0].ids.size(); ++i) {
-    r.inserted.push_back(Insertion{ups[0].ids[i], ups[0].entries[i]});
-    const std::int64_t slot = ups[0].ids[i] - m.V0;
-    if (slot >= 0 && slot < m.K) st.installed[static_cast<std::size_t>(slot)] = 1;
-  }
-  if (m.K > 0) m.install(ups, st.cache_in, st.cache_out);
+  for (std::size_t i = 0; i < ups[0].ids.size(); ++i) r.inserted.push_back(Insertion{ups[0].ids[i], ups[0].entries[i]});
+  if (m.K > 0 && !ups[0].ids.empty()) st.install(ups);
   r.encoder_ms = ms_since(t0);
 
   // Positions: consecutive, or base-token-end (position = base tokens before + span - 1).
@@ -349,12 +460,33 @@ StepResult InferenceSession::feed(std::span<const std::int32_t> codes) {
   const std::int64_t prev_max = st.positions.empty() ? -1 : *std::max_element(st.positions.begin(), st.positions.end());
   st.history.insert(st.history.end(), codes.begin(), codes.end());
   st.positions.insert(st.positions.end(), pos.begin(), pos.end());
-  const auto t1 = std::chrono::steady_clock::now();
   // longrope: when this forward crosses into the long factors, HF recomputes every position with
   // them; rebuild the KV cache from the whole history to match.
   const std::int64_t switch_at = m.decoder->rope().long_factor_from();
   const std::int64_t new_max = *std::max_element(pos.begin(), pos.end());
   const bool rebuild = switch_at > 0 && prev_max >= 0 && prev_max + 1 <= switch_at && new_max + 1 > switch_at;
+  const bool cpu_f32 = m.device.is_cpu() && m.dtype == torch::kFloat32 && m.decoder->lm_head().is_contiguous();
+  r.logits.resize(static_cast<std::size_t>(m.Vm + m.K));
+
+  if (T == 1 && !rebuild && cpu_f32 && m.decoder->can_decode_one(st.kv)) {
+    // Single-token fast path: no libtorch ops at all.
+    const std::int32_t c = codes[0];
+    const float* x;
+    if (m.is_base(c)) {
+      x = m.decoder->embed().data_ptr<float>() + static_cast<std::int64_t>(c) * m.D;
+    } else {
+      const auto te = std::chrono::steady_clock::now();
+      if (st.fast_enc) st.ensure_inputs(codes);
+      r.encoder_ms += ms_since(te);
+      x = st.cache_in.data_ptr<float>() + (c - m.V0) * m.D;  // zero row if never installed
+    }
+    const auto t1 = std::chrono::steady_clock::now();
+    const float* h = m.decoder->decode_one(x, pos[0], st.kv, st.ws);
+    m.joint_logits_cpu(h, st.cache_out, st.hyper_rows, st.installed, st.mask, r.logits.data());
+    r.forward_ms = ms_since(t1);
+    return r;
+  }
+
   std::span<const std::int32_t> run_codes = codes;
   std::vector<std::int64_t> run_pos = pos;
   if (rebuild) {
@@ -362,21 +494,48 @@ StepResult InferenceSession::feed(std::span<const std::int32_t> codes) {
     run_codes = st.history;
     run_pos = st.positions;
   }
+  if (st.fast_enc) {  // the libtorch forward reads cache_in rows of the hypertokens it runs
+    const auto te = std::chrono::steady_clock::now();
+    st.ensure_inputs(run_codes);
+    r.encoder_ms += ms_since(te);
+  }
+  const auto t1 = std::chrono::steady_clock::now();
   const auto R = static_cast<std::int64_t>(run_codes.size());
   auto ids = torch::from_blob(const_cast<std::int32_t*>(run_codes.data()), {1, R}, torch::kInt32).to(torch::kInt64).to(m.device);
-  auto positions = torch::tensor(run_pos, torch::kInt64).view({1, R}).to(m.device);
+  auto positions = torch::from_blob(run_pos.data(), {1, R}, torch::kInt64).to(m.device);
   auto x = m.embed_codes(ids, st.cache_in);
   auto h = m.decoder->forward(x, positions, &st.kv).narrow(1, R - 1, 1);
-  auto logits = m.joint_logits(h, st.cache_out).view({-1});
-  if (m.K > 0 && st.mask) {
-    auto not_installed = torch::from_blob(st.installed.data(), {m.K}, torch::kUInt8).to(torch::kBool).logical_not();
-    logits.narrow(0, std::min(m.V0, m.Vm), m.K).masked_fill_(not_installed.to(m.device), -std::numeric_limits<float>::infinity());
+  if (cpu_f32) {
+    h = h.contiguous();
+    m.joint_logits_cpu(h.data_ptr<float>(), st.cache_out, st.hyper_rows, st.installed, st.mask, r.logits.data());
+  } else {
+    auto logits = m.joint_logits(h, st.cache_out).view({-1});
+    if (m.K > 0 && st.mask) {
+      auto not_installed = torch::from_blob(st.installed.data(), {m.K}, torch::kUInt8).to(torch::kBool).logical_not();
+      logits.narrow(0, std::min(m.V0, m.Vm), m.K)
+          .masked_fill_(not_installed.to(m.device), -std::numeric_limits<float>::infinity());
+    }
+    logits = logits.to(torch::kCPU).contiguous();
+    std::memcpy(r.logits.data(), logits.data_ptr<float>(), r.logits.size() * sizeof(float));
   }
-  logits = logits.to(torch::kCPU).contiguous();
-  r.logits.assign(logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel());
   r.forward_ms = ms_since(t1);
   return r;
 }
+
+void set_compute_threads(int n) {
+  g_threads_chosen.store(true);
+  if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  torch::set_num_threads(n);   // OpenMP (libtorch and OpenBLAS-openmp read omp_get_max_threads)
+  static std::once_flag once;  // the engine launches no inter-op work: keep that pool minimal
+  std::call_once(once, [] {
+    try {
+      torch::set_num_interop_threads(1);
+    } catch (const std::exception&) {  // already started by someone else: leave it
+    }
+  });
+}
+
+int compute_threads() { return torch::get_num_threads(); }
 
 // ---------------------------------------------------------------------------------------------
 // One-pass scoring
@@ -405,7 +564,7 @@ ScoreResult score_codes(const Zip2ZipModel& model, std::span<const std::int32_t>
   }
   const auto T = static_cast<std::int64_t>(r.codes.size());
   if (T == 0) return r;
-  torch::NoGradGuard no_grad;
+  c10::InferenceMode inference;
 
   // Replay the streaming decoder one code at a time to learn when each slot is created.
   lzw::CodebookManager manager(*m.comp);

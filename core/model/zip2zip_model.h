@@ -104,6 +104,11 @@ class InferenceSession {
   std::unique_ptr<Impl> impl_;
 };
 
+// Intra-op compute threads of the engine (libtorch + the BLAS behind it), process-wide.
+// n <= 0: one thread per core. Small models decode fastest on 1 thread (docs/benchmarks.md).
+void set_compute_threads(int n);
+int compute_threads();
+
 struct ScoreResult {
   std::vector<std::int32_t> codes;
   std::vector<std::optional<double>> logprobs;  // nullopt = -inf (target not installable there)

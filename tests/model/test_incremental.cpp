@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <iostream>
 
 #include "core/model/zip2zip_model.h"
 #include "support/run.h"
@@ -63,6 +64,7 @@ TEST_P(Incremental, StreamingEqualsOnePass) {
         EXPECT_TRUE(std::isinf(got));
     }
     EXPECT_LT(max_diff, 1e-4) << GetParam() << " chunk " << chunk;
+    std::cout << "[ incremental ] " << GetParam() << " chunk " << chunk << ": max |dlogp| = " << max_diff << "\n";
   }
 }
 
