@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
                                  "NAME");
   const QCommandLineOption size("size", "window size (default 1600x1000)", "WxH");
   const QCommandLineOption theme("theme", "system, light, dark or high-contrast", "NAME");
-  const QCommandLineOption select("select", "select stream item N (pins the inspector)", "N");
+  const QCommandLineOption select("select",
+                                  "select stream item N, or the first hypertoken after it (pins the inspector)", "N");
   const QCommandLineOption fresh("fresh", "ignore the saved layout and settings");
   for (const auto& o : {model, prompt, max_tokens, temperature, teach, shot, step, panel, size, theme, select, fresh})
     cli.addOption(o);
@@ -114,7 +115,12 @@ int main(int argc, char** argv) {
     QTimer::singleShot(300, &w, [&] {
       if (cli.isSet(step)) w.context()->set_cursor(cli.value(step).toLongLong());
       if (cli.isSet(select)) {
-        const qint64 item = cli.value(select).toLongLong();
+        qint64 item = cli.value(select).toLongLong();  // the first hypertoken from there on, if any
+        for (qint64 i = item; w.context()->has_session() && i < w.context()->item_count(); ++i)
+          if (w.context()->session().find_entry(w.context()->item_code(i))) {
+            item = i;
+            break;
+          }
         w.context()->set_selected_item(item);
         w.context()->set_highlight_id(w.context()->item_code(item));
       }
