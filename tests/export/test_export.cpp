@@ -20,6 +20,9 @@
 #include "core/session/export/tables.h"
 #include "core/session/palette.h"
 #include "core/session/session_file.h"
+#include "core/session/session_text.h"
+#include "core/tokenizer/compression.h"
+#include "core/tokenizer/tokenizer.h"
 #include "core/util/error.h"
 #include "support/run.h"
 #include "ui/offscreen.h"
@@ -98,12 +101,12 @@ class Export : public ::testing::Test {
     text += lines[3];
     std::ofstream(g_dir / "text.txt") << text;
     g_session = (g_dir / "s.json").string();
-    auto r = run(z2z_bin() + " inspect --tokenizer " +
-                 shell_quote(std::string(Z2Z_SHARED_DIR) + "/data/tokenizers/llama3.json") + " --file " +
-                 shell_quote((g_dir / "text.txt").string()) + " --save-session " + shell_quote(g_session) +
-                 " --color never --no-summary");
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    const auto s = z2z::session::load(g_session);
+    // Made in process as `z2z inspect --save-session` makes it (each test runs in its own process).
+    const std::string tokenizer = std::string(Z2Z_SHARED_DIR) + "/data/tokenizers/llama3.json";
+    const auto t = z2z::tok::Tokenizer::from_file(tokenizer);
+    const z2z::lzw::CompressionConfig cfg(z2z::tok::lzw_config_for(t, z2z::lzw::LzwConfig::kUnlimited, 4));
+    const auto s = z2z::session::from_text(t, text, cfg, tokenizer);
+    z2z::session::save(s, g_session);
     g_chips = s.steps();
     z2z::ui::ensure_gui_application();
   }

@@ -10,6 +10,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/session/session_file.h"
+#include "core/session/session_text.h"
+#include "core/tokenizer/compression.h"
+#include "core/tokenizer/tokenizer.h"
 #include "support/run.h"
 
 using z2z::test::run;
@@ -51,8 +55,9 @@ std::filesystem::path temp_dir() {
   return d;
 }
 
-// One inspect run saves the session the other tests replay (z2z start-up dominates test time).
-std::string g_session, g_inspect_at7;
+// The session the tests replay, made in process exactly as `z2z inspect` makes it (ctest runs every
+// test in its own process, and z2z start-up dominates test time).
+std::string g_session;
 
 std::string replay(const std::string& flags, const std::string& env = "") {
   auto r = run(env + " " + z2z_bin() + " replay " + shell_quote(g_session) + " " + flags);
@@ -64,7 +69,9 @@ class Terminal : public ::testing::Test {
  public:
   static void SetUpTestSuite() {
     g_session = (temp_dir() / "s.json").string();
-    g_inspect_at7 = inspect("--color truecolor --step 7 --save-session " + shell_quote(g_session));
+    const auto t = z2z::tok::Tokenizer::from_file(kTokenizer);
+    const z2z::lzw::CompressionConfig cfg(z2z::tok::lzw_config_for(t, z2z::lzw::LzwConfig::kUnlimited, 4));
+    z2z::session::save(z2z::session::from_text(t, slurp(kData + "sample.txt"), cfg, kTokenizer), g_session);
   }
   static void TearDownTestSuite() { std::filesystem::remove_all(temp_dir()); }
 };
@@ -113,7 +120,7 @@ TEST_F(Terminal, ControlCharactersNeverReachTheTerminal) {
 
 TEST_F(Terminal, ReplayAtStepEqualsInspectAtStep) {
   const std::string at7 = replay("--step 7 --color truecolor");
-  EXPECT_EQ(at7, g_inspect_at7);
+  EXPECT_EQ(at7, inspect("--color truecolor --step 7"));
   EXPECT_NE(at7.find("step                                     7 / "), std::string::npos) << at7;
   auto missing = run(z2z_bin() + " replay " + shell_quote((temp_dir() / "none.json").string()) + " --step 100000");
   EXPECT_EQ(missing.exit_code, 2);
@@ -135,11 +142,21 @@ TEST_F(Terminal, LiveViewOnAPseudoTerminalKeepsTheSummary) {
 
 TEST_F(Terminal, GenerateSavesASessionThatReplaysAndExports) {
   const auto dir = temp_dir() / "gen";
-  auto ck = run("/usr/bin/python3 " + std::string(Z2Z_SOURCE_DIR) + "/tests/model/reference/make_checkpoints.py " +
-                shell_quote((dir / "ck").string()));
-  ASSERT_EQ(ck.exit_code, 0) << ck.err;
+  std::filesystem::create_directories(dir);
+  // Tiny synthetic checkpoints (random weights), made once per build tree and reused.
+  const std::string script = std::string(Z2Z_SOURCE_DIR) + "/tests/model/reference/make_checkpoints.py";
+  const auto cache = std::filesystem::path(Z2Z_BIN_DIR) / ".." / "test-fixtures" /
+                     ("checkpoints-" + std::to_string(std::filesystem::file_size(script)));
+  if (!std::filesystem::exists(cache / "v2_llama" / "config.json")) {
+    const auto tmp = cache.string() + ".tmp" + std::to_string(::getpid());
+    auto ck = run("/usr/bin/python3 " + shell_quote(script) + " " + shell_quote(tmp));
+    ASSERT_EQ(ck.exit_code, 0) << ck.err;
+    std::error_code ec;
+    std::filesystem::rename(tmp, cache, ec);  // another test process may have won the race: fine
+    if (ec) std::filesystem::remove_all(tmp);
+  }
   const auto file = (dir / "gen.json").string();
-  const std::string cmd = z2z_bin() + " generate --model " + shell_quote((dir / "ck" / "v2_llama").string()) +
+  const std::string cmd = z2z_bin() + " generate --model " + shell_quote((cache / "v2_llama").string()) +
                           " --prompt-ids '20 21 22 20 21 22 20 21 23' --max-new-tokens 30 --seed 3 --temperature 1";
   auto jsonl = run(cmd + " --jsonl");
   ASSERT_EQ(jsonl.exit_code, 0) << jsonl.err;
