@@ -85,9 +85,10 @@ std::string run_settings(const Session& s) {
 
 std::string status_line(const Session& s, std::int64_t t) {
   const Counters c = s.counters(t);
-  std::string out =
-      fmt::format("step {} · {} codes → {} base tokens · rate {:.3f} · codebook {}/{}", c.step, c.codes(),
-                  c.base_tokens, c.compression_rate(), c.codebook_size, format_capacity(c.codebook_capacity));
+  const std::string cap =
+      c.codebook_capacity >= lzw::LzwConfig::kUnlimited ? std::string("∞") : std::to_string(c.codebook_capacity);
+  std::string out = fmt::format("step {} · {} codes → {} base · rate {:.3f} · codebook {}/{}", c.step, c.codes(),
+                                c.base_tokens, c.compression_rate(), c.codebook_size, cap);
   if (c.elapsed_ms > 0) out += fmt::format(" · {:.1f} codes/s", c.tokens_per_s());
   return out;
 }

@@ -22,7 +22,7 @@ std::vector<MetricRow> metric_rows(const Session& s, std::int64_t t);
 std::string run_title(const Session& s);
 // "V=27 K=100 S=4 · temperature 0 · seed 0"
 std::string run_settings(const Session& s);
-// "step 40/40 · 40 codes → 97 base tokens · rate 0.412 · codebook 141/1024 · 12.5 codes/s" (footers)
+// "step 40 · 40 codes → 97 base · rate 0.412 · codebook 141/1024 · 12.5 codes/s" (live footers; K unlimited: ∞)
 std::string status_line(const Session& s, std::int64_t t);
 std::string format_capacity(std::int64_t k);  // "1024" or "unlimited"
 
