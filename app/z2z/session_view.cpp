@@ -18,7 +18,7 @@ void print_session(std::FILE* out, const session::Session& s, std::int64_t t, co
   w.finish(v.summary ? term::summary_block(s, t, v) : std::string());
 }
 
-void replay_session(std::FILE* out, const session::Session& s, double speed, const term::ViewOptions& v) {
+void replay_session(std::FILE* out, const session::Session& s, double speed, double rate, const term::ViewOptions& v) {
   term::StreamWriter w(out, v);
   w.legend();
   const auto io = term::item_options(v);
@@ -27,11 +27,12 @@ void replay_session(std::FILE* out, const session::Session& s, double speed, con
   w.footer(session::status_line(s, 0), true);
   auto next = std::chrono::steady_clock::now();
   for (std::int64_t i = 0; i < s.steps(); ++i) {
-    if (speed > 0) {
+    if (rate > 0 || speed > 0) {
       const auto st = s.step(i);
       double ms = st.sample_ms + st.forward_ms + st.encoder_ms;
       if (ms <= 0) ms = 50.0;
-      next += std::chrono::microseconds(static_cast<std::int64_t>(1000.0 * ms / speed));
+      const double wait_ms = rate > 0 ? 1000.0 / rate : ms / speed;
+      next += std::chrono::microseconds(static_cast<std::int64_t>(1000.0 * wait_ms));
       std::this_thread::sleep_until(next);
     }
     w.item(session::step_item(s, i, io));
