@@ -58,6 +58,9 @@ class MainWindow : public QMainWindow {
   bool open_session(const QString& path, QString* error = nullptr);
   void generate();
   void stop();
+  // Regenerate from `step` with `candidate` (one of that step's top-k) forced; the current session goes
+  // on the undo stack (docs/studio.md, Branching).
+  void branch(qint64 step, int candidate);
   void set_theme(Theme t);
   Theme theme() const { return theme_; }
   void set_presentation(bool on);
@@ -85,7 +88,6 @@ class MainWindow : public QMainWindow {
   QWidget* current_panel();
   void export_current(bool svg);
   void export_file(const QString& kind);
-  void branch(qint64 step, int candidate);
   void save_session_dialog();
   void open_session_dialog();
 

@@ -1,0 +1,120 @@
+// Generation through the studio: the worker thread streams a (synthetic, ids-only) model's events into
+// the SessionContext; Stop keeps what was generated; branching from an alternative starts a new session
+// whose codebook is consistent with its own steps, and undo/redo switch back and forth.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <QElapsedTimer>
+#include <filesystem>
+
+#include "studio/studio_app.h"
+#include "support/run.h"
+#include "ui/panels/prompt_panel.h"
+#include "ui/studio/main_window.h"
+
+using namespace z2z;
+using namespace z2z::ui;
+namespace fs = std::filesystem;
+
+namespace {
+fs::path checkpoint() {
+  static fs::path dir = [] {
+    fs::path d = fs::temp_directory_path() / ("z2z_studio_ck_" + std::to_string(::getpid()));
+    auto r = test::run("/usr/bin/python3 " + std::string(Z2Z_SOURCE_DIR) +
+                       "/tests/model/reference/make_checkpoints.py " + test::shell_quote(d.string()) + " > /dev/null");
+    if (r.exit_code != 0) return fs::path();
+    return d / "v2_llama";
+  }();
+  return dir;
+}
+
+bool wait_for(const std::function<bool()>& done, int ms = 60000) {
+  QElapsedTimer t;
+  t.start();
+  while (!done() && t.elapsed() < ms) QApplication::processEvents(QEventLoop::AllEvents, 20);
+  return done();
+}
+
+// Every codebook entry of the session is explained by its own steps: created at a step that exists,
+// prefix entries created no later than the entry.
+void expect_consistent(const session::Session& s) {
+  for (const auto& e : s.entries()) {
+    EXPECT_LT(e.created_step, s.steps());
+    EXPECT_GE(e.base_ids.size(), 2u);
+    if (const auto* p = s.find_entry(e.prefix_id)) {
+      EXPECT_LE(p->created_step, e.created_step);
+    }
+  }
+  EXPECT_EQ(s.codebook_size(s.steps()), static_cast<std::int64_t>(s.entries().size()));
+}
+}  // namespace
+
+TEST(Generation, WorkerStreamsStopKeepsBranchRollsBack) {
+  test::studio_app();
+  const fs::path ck = checkpoint();
+  ASSERT_FALSE(ck.empty()) << "make_checkpoints.py failed";
+  StudioOptions o;
+  o.restore_layout = false;
+  MainWindow w(o);
+  bool finished = false, ok = false;
+  QObject::connect(&w, &MainWindow::runFinished, [&](bool b) {
+    finished = true;
+    ok = b;
+  });
+  w.prompt_panel()->set_model_dir(QString::fromStdString(ck.string()));
+  w.prompt_panel()->set_prompt("1 2 3 4 5 1 2 3 4 5 1 2 3");
+  w.prompt_panel()->set_sampling(0.0, 24);
+  w.generate();
+  ASSERT_TRUE(wait_for([&] { return finished; }));
+  ASSERT_TRUE(ok);
+  auto* ctx = w.context();
+  ASSERT_TRUE(ctx->has_session());
+  EXPECT_EQ(ctx->steps(), 24);
+  ASSERT_TRUE(ctx->session().finish());
+  expect_consistent(ctx->session());
+  auto first = ctx->session_ptr();
+
+  // Stop: a long run cancelled after a few steps keeps them
+  finished = false;
+  w.prompt_panel()->set_sampling(0.0, 100000);
+  w.generate();
+  ASSERT_TRUE(wait_for([&] { return ctx->session_ptr() != first && ctx->steps() >= 3; }));
+  w.stop();
+  ASSERT_TRUE(wait_for([&] { return finished; }));
+  ASSERT_TRUE(ctx->session().finish());
+  EXPECT_EQ(ctx->session().finish()->reason, "cancelled");
+  EXPECT_GE(ctx->steps(), 3);
+  EXPECT_LT(ctx->steps(), 100000);
+  const std::int64_t kept = ctx->steps();
+  auto stopped = ctx->session_ptr();
+
+  // Branch at step 2 with the second candidate
+  ctx->undo();  // back to the first run
+  ASSERT_EQ(ctx->session_ptr(), first);
+  const auto st = first->step(2);
+  ASSERT_GE(st.top.size(), 2u);
+  const int cand = st.top[1].id;
+  finished = false;
+  w.prompt_panel()->set_sampling(0.0, 8);
+  w.branch(2, cand);
+  ASSERT_TRUE(wait_for([&] { return finished; }));
+  auto branched = ctx->session_ptr();
+  ASSERT_NE(branched, first);
+  ASSERT_GE(branched->steps(), 1);
+  // the branch's prompt is the old prompt + steps 0..1 + the candidate; its codebook is its own
+  const auto& prompt = branched->prompt()->event.base_ids;
+  const std::size_t n0 = first->prompt()->event.base_ids.size();
+  ASSERT_GE(prompt.size(), n0 + 1);
+  EXPECT_EQ(prompt.back(), first->find_entry(cand) ? first->find_entry(cand)->base_ids.back() : cand);
+  expect_consistent(*branched);
+  // undo -> the first run, unchanged; redo -> the branch; the stopped run is gone from redo (new branch)
+  ctx->undo();
+  EXPECT_EQ(ctx->session_ptr(), first);
+  EXPECT_EQ(ctx->steps(), 24);
+  expect_consistent(ctx->session());
+  ctx->redo();
+  EXPECT_EQ(ctx->session_ptr(), branched);
+  EXPECT_NE(stopped, branched);
+  EXPECT_GE(kept, 3);
+  fs::remove_all(ck.parent_path());
+}
