@@ -21,6 +21,10 @@
 #include "core/lzw/codebook.h"
 #include "core/lzw/config.h"
 
+namespace z2z::tok {
+class Tokenizer;
+}
+
 namespace z2z::session {
 
 using TokenId = std::int32_t;
@@ -112,6 +116,9 @@ class Session {
   using TokenBytes = std::function<std::string(TokenId)>;
 
   explicit Session(RunInfo info, TokenBytes token_bytes = {});
+  // A session without a model: tokenize + canonical LZW, one step per code (session_text.h).
+  static Session from_text(const tok::Tokenizer& tokenizer, std::string_view text, const lzw::CompressionConfig& config,
+                           std::string tokenizer_name = {});
 
   // --- appending (throw z2z::Error naming the field on inconsistent input; nothing half-applied) ---
   void append_prompt(const gen::PromptEvent& e);  // at most once, before any step

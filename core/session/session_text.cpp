@@ -149,6 +149,11 @@ Session from_text(const tok::Tokenizer& tokenizer, std::string_view raw_text, co
   return s;
 }
 
+Session Session::from_text(const tok::Tokenizer& tokenizer, std::string_view text, const lzw::CompressionConfig& config,
+                           std::string tokenizer_name) {
+  return session::from_text(tokenizer, text, config, std::move(tokenizer_name));
+}
+
 Session from_ids(std::span<const TokenId> ids, const lzw::CompressionConfig& config) {
   Session s(text_run_info(config));
   canonical_steps(ids, config, [&](gen::StepEvent& e, std::size_t) { s.append_step(e); });

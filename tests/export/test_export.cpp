@@ -105,7 +105,7 @@ class Export : public ::testing::Test {
     const std::string tokenizer = std::string(Z2Z_SHARED_DIR) + "/data/tokenizers/llama3.json";
     const auto t = z2z::tok::Tokenizer::from_file(tokenizer);
     const z2z::lzw::CompressionConfig cfg(z2z::tok::lzw_config_for(t, z2z::lzw::LzwConfig::kUnlimited, 4));
-    const auto s = z2z::session::from_text(t, text, cfg, tokenizer);
+    const auto s = z2z::session::Session::from_text(t, text, cfg, tokenizer);
     z2z::session::save(s, g_session);
     g_chips = s.steps();
     z2z::ui::ensure_gui_application();
