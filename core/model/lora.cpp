@@ -7,7 +7,7 @@
 namespace z2z::model {
 
 int merge_lora(TensorMap& weights, const std::filesystem::path& adapter_file, const AdapterConfig& config) {
-  const std::string where = adapter_file.filename().string();
+  const std::string where = adapter_file.string();
   if (config.r <= 0) fail("adapter_config.json: field 'r' must be a positive integer");
   const double scale = config.scaling();  // alpha / r (alpha / sqrt(r) with use_rslora)
   TensorStore store = TensorStore::open_file(adapter_file);
@@ -20,9 +20,17 @@ int merge_lora(TensorMap& weights, const std::filesystem::path& adapter_file, co
         module = name.substr(0, name.size() - s.size());
     }
     if (module.empty()) {
-      if (name.find("lora_B") == std::string::npos)
+      std::string b_module;
+      for (const char* suffix : {".lora_B.weight", ".lora_B.default.weight"}) {
+        const std::string s(suffix);
+        if (name.size() > s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0)
+          b_module = name.substr(0, name.size() - s.size());
+      }
+      if (b_module.empty())
         fail("{}: tensor '{}' is not a LoRA weight (expected ...lora_A.weight / ...lora_B.weight)", where, name);
-      continue;  // handled with its A
+      if (!store.find(b_module + ".lora_A.weight") && !store.find(b_module + ".lora_A.default.weight"))
+        fail("{}: '{}' has no matching lora_A tensor", where, name);
+      continue;  // merged with its A
     }
     std::string b_name = module + ".lora_B.weight";
     if (!store.find(b_name)) b_name = module + ".lora_B.default.weight";
@@ -33,7 +41,7 @@ int merge_lora(TensorMap& weights, const std::filesystem::path& adapter_file, co
     target += ".weight";
     auto it = weights.find(target);
     if (it == weights.end()) fail("{}: LoRA pair '{}' targets '{}', which the base model does not have", where, module, target);
-    torch::Tensor A = to_torch_f32(store.at(name)), B = to_torch_f32(store.at(b_name));
+    torch::Tensor A = to_torch_f32(store, name), B = to_torch_f32(store, b_name);
     torch::Tensor& W = it->second;
     if (A.dim() != 2 || B.dim() != 2 || A.size(0) != B.size(1) || B.size(0) != W.size(0) || A.size(1) != W.size(1))
       fail("{}: LoRA pair '{}' has shapes A {} and B {}, which do not fit '{}' {}", where, module, shape_str(A),

@@ -15,6 +15,14 @@ torch::Tensor to_torch_f32(const TensorView& view) {
   return out;
 }
 
+torch::Tensor to_torch_f32(const TensorStore& store, const std::string& name) {
+  const TensorView& view = store.at(name);
+  if (!is_float_dtype(view.dtype))
+    fail("{}: tensor '{}' has dtype {}; weights must be F32, F16, BF16 or F64", store.file_of(name), name,
+         dtype_name(view.dtype));
+  return to_torch_f32(view);
+}
+
 std::string shape_str(const torch::Tensor& t) { return fmt::format("[{}]", fmt::join(t.sizes(), ", ")); }
 
 void expect_shape(const torch::Tensor& t, std::initializer_list<std::int64_t> shape, const std::string& what) {

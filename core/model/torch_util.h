@@ -14,6 +14,9 @@ namespace z2z::model {
 // Copy a safetensors view into a new f32 CPU tensor (F32/F16/BF16/F64 are widened/narrowed to f32).
 torch::Tensor to_torch_f32(const TensorView& view);
 
+// Tensor `name` of `store` as a new f32 CPU tensor; a non-float dtype is an error naming the file.
+torch::Tensor to_torch_f32(const TensorStore& store, const std::string& name);
+
 // Shape check with a clear error naming the file and tensor.
 void expect_shape(const torch::Tensor& t, std::initializer_list<std::int64_t> shape, const std::string& what);
 

@@ -38,7 +38,7 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 TensorMap load_all_f32(const TensorStore& store, const std::string& prefix = "") {
   TensorMap m;
   for (const std::string& name : store.names())
-    if (name.rfind(prefix, 0) == 0) m.emplace(name, to_torch_f32(store.at(name)));
+    if (name.rfind(prefix, 0) == 0) m.emplace(name, to_torch_f32(store, name));
   return m;
 }
 
@@ -263,7 +263,7 @@ std::shared_ptr<Zip2ZipModel> Zip2ZipModel::load(const std::filesystem::path& di
     if (!files.encoders_file) fail("{}: zip2zip_config.json present but no zip2zip_encoders.safetensors", dir.string());
     TensorStore enc_store = TensorStore::open_file(*files.encoders_file);
     TensorMap enc = load_all_f32(enc_store);
-    const std::string where = files.encoders_file->filename().string();
+    const std::string where = files.encoders_file->string();
     m.enc_in.emplace(z.encoder_type, z.encoder, m.D, m.S, enc, "input_encoder.", where);
     if (!z.encoder.tie_encoders) m.enc_out.emplace(z.encoder_type, z.encoder, m.D, m.S, enc, "output_encoder.", where);
     require_consumed(enc, where);
