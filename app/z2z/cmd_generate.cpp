@@ -145,7 +145,7 @@ int cmd_generate(int argc, char** argv) {
   info.device = ms.device;
   info.dtype = ms.dtype;
   session::Session::TokenBytes token_bytes;
-  if (codec) token_bytes = [&](std::int32_t id) { return codec->decode(std::span<const std::int32_t>(&id, 1)); };
+  if (codec) token_bytes = [&](std::int32_t id) { return codec->token_bytes(id); };
   session::Session log(info, token_bytes);
   term::StreamWriter writer(stdout, view);
   const auto io = term::item_options(view);

@@ -14,7 +14,8 @@ namespace {
 
 class TokenizerCodec : public TextCodec {
  public:
-  explicit TokenizerCodec(tok::Tokenizer t) : tok_(std::move(t)), byte_level_(tok_.alphabet() == tok::TokenAlphabet::ByteLevel) {}
+  explicit TokenizerCodec(tok::Tokenizer t)
+      : tok_(std::move(t)), byte_level_(tok_.alphabet() == tok::TokenAlphabet::ByteLevel) {}
   std::vector<std::int32_t> encode(const std::string& text) const override { return tok_.encode_ids(text); }
   // Byte-level vocabularies: the exact bytes (an id may end inside a UTF-8 character; the
   // generator holds such tails back). SentencePiece: the tokenizer's decoder (leading-space rules).
@@ -24,6 +25,7 @@ class TokenizerCodec : public TextCodec {
     for (std::int32_t id : ids) out += tok_.token_bytes(id);
     return out;
   }
+  std::string token_bytes(std::int32_t id) const override { return tok_.token_bytes(id); }
 
  private:
   tok::Tokenizer tok_;

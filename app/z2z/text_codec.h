@@ -18,6 +18,8 @@ class TextCodec {
   virtual ~TextCodec() = default;
   virtual std::vector<std::int32_t> encode(const std::string& text) const = 0;
   virtual std::string decode(std::span<const std::int32_t> ids) const = 0;
+  // The raw bytes one token stands for in a text (views use it to place base-token boundaries).
+  virtual std::string token_bytes(std::int32_t id) const { return decode(std::span<const std::int32_t>(&id, 1)); }
 };
 
 // `path` if given, else the model's tokenizer.json; throws z2z::Error if neither exists.
