@@ -2,7 +2,7 @@
 // models, opens the MainWindow and, for headless use, generates / opens a session, moves the cursor,
 // grabs the window (or one panel) to PNG and exits:
 //   z2z-studio [SESSION] [--model DIR] [--prompt T] [--screenshot OUT.png] [--step N] [--panel NAME]
-//              [--size WxH] [--theme dark] [--max-tokens N] [--teach TEXT]
+//              [--size WxH] [--theme dark] [--max-tokens N] [--teach TEXT] [--presentation]
 // Exit codes: 0 ok, 1 failure (generation/open/screenshot), 2 bad arguments. Not a panel.
 #include <QApplication>
 #include <QCommandLineParser>
@@ -63,7 +63,9 @@ int main(int argc, char** argv) {
   const QCommandLineOption select("select",
                                   "select stream item N, or the first hypertoken after it (pins the inspector)", "N");
   const QCommandLineOption fresh("fresh", "ignore the saved layout and settings");
-  for (const auto& o : {model, prompt, max_tokens, temperature, teach, shot, step, panel, size, theme, select, fresh})
+  const QCommandLineOption present("presentation", "presentation mode (large fonts, chrome hidden, 16:9 frame)");
+  for (const auto& o :
+       {model, prompt, max_tokens, temperature, teach, shot, step, panel, size, theme, select, fresh, present})
     cli.addOption(o);
   cli.process(app);
 
@@ -108,6 +110,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   w.show();
+  if (cli.isSet(present)) w.set_presentation(true);
 
   int exit_code = 0;
   auto finish_headless = [&] {
