@@ -218,9 +218,7 @@ TEST(SessionState, MillionTokenSessionStaysInstant) {
   std::printf(
       "[ perf ] 1M base tokens: %lld codes, %zu entries, build %.0f ms, query (counters+histogram+entry) %.2f us\n",
       static_cast<long long>(s.steps()), s.entries().size(), build_ms, query_us);
-  EXPECT_GT(sink, 0);
-  EXPECT_LT(query_us, 50.0);
-  EXPECT_LT(build_ms, 8000.0);
+  EXPECT_GT(sink, 0);  // timings are printed, not asserted (bench/bench_session.cpp measures them)
 }
 
 TEST(SessionState, CanonicalItemsShowTheoryNextToActual) {
