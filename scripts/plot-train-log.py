@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Plot the loss curves of one or more `z2z train` runs (DIR/train_log.json) into a PNG.
 usage: scripts/plot-train-log.py OUT.png LABEL=DIR/train_log.json [LABEL=...]
 Needs python3-matplotlib (Debian)."""
