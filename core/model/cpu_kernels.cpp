@@ -87,14 +87,134 @@ __attribute__((target("avx2,fma"))) void linear_rows_avx2(const float* X, std::i
   }
 }
 
-const bool kHaveAvx2Fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+const bool kCpuHasAvx2Fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+bool g_use_avx2 = kCpuHasAvx2Fma;  // use_avx2(false) turns the vector paths off (tests)
+
+// exp(x) for 8 floats: Cephes-style range reduction x = n ln2 + r, degree-6 polynomial for e^r,
+// 2^n through the exponent bits (about 1 ulp); x < ln(FLT_MIN) gives 0, x > ~88.37 gives inf.
+__attribute__((target("avx2,fma"))) __m256 exp8(__m256 x) {
+  const __m256 lo = _mm256_set1_ps(-87.33654475f), hi = _mm256_set1_ps(88.3762626647949f);
+  const __m256 under = _mm256_cmp_ps(x, lo, _CMP_LT_OQ);
+  x = _mm256_min_ps(_mm256_max_ps(x, lo), hi);
+  const __m256 n = _mm256_floor_ps(_mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f)));
+  x = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+  x = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), x);
+  __m256 y = _mm256_set1_ps(1.9875691500e-4f);
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507e-3f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073e-3f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894e-2f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459e-1f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201e-1f));
+  y = _mm256_fmadd_ps(y, _mm256_mul_ps(x, x), _mm256_add_ps(x, _mm256_set1_ps(1.0f)));
+  const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(n), _mm256_set1_epi32(127)), 23);
+  return _mm256_andnot_ps(under, _mm256_mul_ps(y, _mm256_castsi256_ps(e)));
+}
+
+// erf(x) for 8 floats: Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), the formula ATen's
+// vectorized erf uses, so GELU matches libtorch's CPU kernel closely.
+__attribute__((target("avx2,fma"))) __m256 erf8(__m256 x) {
+  const __m256 neg_zero = _mm256_set1_ps(-0.0f), one = _mm256_set1_ps(1.0f);
+  const __m256 sign = _mm256_and_ps(neg_zero, x), a = _mm256_xor_ps(sign, x);
+  const __m256 t = _mm256_div_ps(one, _mm256_fmadd_ps(_mm256_set1_ps(0.3275911f), a, one));
+  __m256 r = _mm256_fmadd_ps(_mm256_set1_ps(1.061405429f), t, _mm256_set1_ps(-1.453152027f));
+  r = _mm256_fmadd_ps(r, t, _mm256_set1_ps(1.421413741f));
+  r = _mm256_fmadd_ps(r, t, _mm256_set1_ps(-0.284496736f));
+  r = _mm256_fmadd_ps(r, t, _mm256_set1_ps(0.254829592f));
+  const __m256 e = exp8(_mm256_xor_ps(neg_zero, _mm256_mul_ps(a, a)));
+  const __m256 v = _mm256_fnmadd_ps(_mm256_mul_ps(r, t), e, one);  // 1 - r t e^(-a^2)
+  return _mm256_xor_ps(sign, v);
+}
+
+__attribute__((target("avx2,fma"))) void softmax_avx2(float* x, std::int64_t n) {
+  const std::int64_t vn = n - n % 8;
+  __m256 vmax = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
+  for (std::int64_t i = 0; i < vn; i += 8) vmax = _mm256_max_ps(vmax, _mm256_loadu_ps(x + i));
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, vmax);
+  float mx = *std::max_element(lanes, lanes + 8);
+  for (std::int64_t i = vn; i < n; ++i) mx = std::max(mx, x[i]);
+  if (!std::isfinite(mx)) {
+    std::fill(x, x + n, 0.0f);
+    return;
+  }
+  const __m256 m = _mm256_set1_ps(mx);
+  __m256 vz = _mm256_setzero_ps();
+  for (std::int64_t i = 0; i < vn; i += 8) {
+    const __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(x + i), m));
+    _mm256_storeu_ps(x + i, e);
+    vz = _mm256_add_ps(vz, e);
+  }
+  float z = hsum(vz);
+  for (std::int64_t i = vn; i < n; ++i) z += (x[i] = std::exp(x[i] - mx));
+  const __m256 inv = _mm256_set1_ps(1.0f / z);
+  for (std::int64_t i = 0; i < vn; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), inv));
+  for (std::int64_t i = vn; i < n; ++i) x[i] *= 1.0f / z;
+}
+
+__attribute__((target("avx2,fma"))) void silu_mul_avx2(const float* gate, const float* up, std::int64_t n, float* out) {
+  const std::int64_t vn = n - n % 8;
+  const __m256 one = _mm256_set1_ps(1.0f), neg_zero = _mm256_set1_ps(-0.0f);
+  for (std::int64_t i = 0; i < vn; i += 8) {
+    const __m256 g = _mm256_loadu_ps(gate + i);
+    const __m256 s = _mm256_div_ps(g, _mm256_add_ps(one, exp8(_mm256_xor_ps(neg_zero, g))));
+    _mm256_storeu_ps(out + i, _mm256_mul_ps(s, _mm256_loadu_ps(up + i)));
+  }
+  for (std::int64_t i = vn; i < n; ++i) out[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
+}
+
+__attribute__((target("avx2,fma"))) void gelu_avx2(float* x, std::int64_t n) {
+  const std::int64_t vn = n - n % 8;
+  const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f), k = _mm256_set1_ps(0.70710678118654752440f);
+  for (std::int64_t i = 0; i < vn; i += 8) {
+    const __m256 v = _mm256_loadu_ps(x + i);
+    _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_mul_ps(v, half), _mm256_add_ps(one, erf8(_mm256_mul_ps(v, k)))));
+  }
+  for (std::int64_t i = vn; i < n; ++i) x[i] = x[i] * 0.5f * (1.0f + std::erf(x[i] * 0.70710678118654752440f));
+}
+
+// attend() for head_dim % 8 == 0: K and V rows are read once for all G query heads.
+__attribute__((target("avx2,fma"))) void attend_avx2(const float* q, std::int64_t G, const float* K, const float* V,
+                                                     std::int64_t S, std::int64_t hd, float scale, float* sc,
+                                                     float* out) {
+  for (std::int64_t p = 0; p < S; ++p) {
+    const float* k = K + p * hd;
+    for (std::int64_t g = 0; g < G; ++g) {
+      __m256 acc = _mm256_setzero_ps();
+      for (std::int64_t j = 0; j < hd; j += 8)
+        acc = _mm256_fmadd_ps(_mm256_loadu_ps(q + g * hd + j), _mm256_loadu_ps(k + j), acc);
+      sc[g * S + p] = hsum(acc) * scale;
+    }
+  }
+  for (std::int64_t g = 0; g < G; ++g) softmax_avx2(sc + g * S, S);
+  std::fill(out, out + G * hd, 0.0f);
+  for (std::int64_t p = 0; p < S; ++p) {
+    const float* v = V + p * hd;
+    for (std::int64_t g = 0; g < G; ++g) {
+      const __m256 w = _mm256_set1_ps(sc[g * S + p]);
+      float* o = out + g * hd;
+      for (std::int64_t j = 0; j < hd; j += 8)
+        _mm256_storeu_ps(o + j, _mm256_fmadd_ps(w, _mm256_loadu_ps(v + j), _mm256_loadu_ps(o + j)));
+    }
+  }
+}
 #endif
 
 }  // namespace
 
+bool use_avx2(bool on) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  const bool was = g_use_avx2;
+  g_use_avx2 = on && kCpuHasAvx2Fma;
+  return was;
+#else
+  (void)on;
+  return false;
+#endif
+}
+
 void linear_rows(const float* X, std::int64_t m, std::int64_t cols, const float* W, std::int64_t rows, float* Y) {
 #if defined(__x86_64__) && defined(__GNUC__)
-  if (kHaveAvx2Fma && m >= 1 && m <= 4) {
+  if (g_use_avx2 && m >= 1 && m <= 4) {
     switch (m) {
       case 1:
         return linear_rows_avx2<1>(X, cols, W, rows, Y);
@@ -137,6 +257,9 @@ void layer_norm(const float* x, const float* w, const float* b, std::int64_t n, 
 }
 
 void softmax(float* x, std::int64_t n) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (g_use_avx2) return softmax_avx2(x, n);
+#endif
   float mx = -std::numeric_limits<float>::infinity();
   for (std::int64_t i = 0; i < n; ++i) mx = std::max(mx, x[i]);
   if (!std::isfinite(mx)) {  // every entry masked (cannot happen on the decode path): zeros
@@ -150,12 +273,32 @@ void softmax(float* x, std::int64_t n) {
 }
 
 void silu_mul(const float* gate, const float* up, std::int64_t n, float* out) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (g_use_avx2) return silu_mul_avx2(gate, up, n, out);
+#endif
   for (std::int64_t i = 0; i < n; ++i) out[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
 }
 
 void gelu(float* x, std::int64_t n) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (g_use_avx2) return gelu_avx2(x, n);
+#endif
   constexpr float kSqrtHalf = 0.70710678118654752440f;
   for (std::int64_t i = 0; i < n; ++i) x[i] = x[i] * 0.5f * (1.0f + std::erf(x[i] * kSqrtHalf));
+}
+
+void attend(const float* q, std::int64_t G, const float* K, const float* V, std::int64_t S, std::int64_t hd,
+            float scale, float* scores, float* out) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (g_use_avx2 && hd % 8 == 0) return attend_avx2(q, G, K, V, S, hd, scale, scores, out);
+#endif
+  for (std::int64_t g = 0; g < G; ++g) {
+    float* sc = scores + g * S;
+    gemv(K, S, hd, q + g * hd, sc);
+    for (std::int64_t j = 0; j < S; ++j) sc[j] *= scale;
+    softmax(sc, S);
+    gemv_t(V, S, hd, sc, out + g * hd);
+  }
 }
 
 void rope(float* x, const float* cos, const float* sin, std::int64_t hd) {

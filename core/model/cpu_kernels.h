@@ -10,6 +10,10 @@
 
 namespace z2z::model::cpu {
 
+// The AVX2+FMA paths are chosen at run time (CPUID); use_avx2(false) forces the portable code
+// (for tests). Returns the previous setting.
+bool use_avx2(bool on);
+
 // y[rows] = W[rows, cols] . x[cols] + beta * y   (beta 0: y is overwritten)
 void gemv(const float* W, std::int64_t rows, std::int64_t cols, const float* x, float* y, float beta = 0.0f);
 // y[cols] = W[rows, cols]^T . x[rows]
@@ -26,11 +30,16 @@ void rms_norm(const float* x, const float* w, std::int64_t n, double eps, float*
 // nn.LayerNorm over n values (biased variance). out may alias x.
 void layer_norm(const float* x, const float* w, const float* b, std::int64_t n, double eps, float* out);
 // In-place softmax of x[n] (max-subtracted); entries equal to -inf get probability 0.
+// softmax, silu_mul and gelu use AVX2 exp/erf approximations (~1 ulp / 1.5e-7) where available.
 void softmax(float* x, std::int64_t n);
 // out[i] = silu(gate[i]) * up[i]
 void silu_mul(const float* gate, const float* up, std::int64_t n, float* out);
 // In-place exact (erf) GELU.
 void gelu(float* x, std::int64_t n);
+// Attention of one query position for the G query heads sharing one KV head: q [G, hd], K and V
+// [S, hd], scores scratch [G * S]; out [G, hd] = softmax(scale * q K^T) V.
+void attend(const float* q, std::int64_t G, const float* K, const float* V, std::int64_t S, std::int64_t hd,
+            float scale, float* scores, float* out);
 // HF rotate_half RoPE on one head vector x[hd] with cos/sin[hd].
 void rope(float* x, const float* cos, const float* sin, std::int64_t hd);
 // y += x

@@ -155,7 +155,7 @@ const float* Decoder::decode_one(const float* x_in, std::int64_t position, KvCac
   ws.act.resize(n(I_));
   ws.cos.resize(n(hd_));
   ws.sin.resize(n(hd_));
-  if (ws.scores.size() < n(S)) ws.scores.resize(std::max(n(S), 2 * ws.scores.size()));
+  if (ws.scores.size() < n(G * S)) ws.scores.resize(std::max(n(G * S), 2 * ws.scores.size()));
   float *x = ws.x.data(), *h = ws.h.data(), *qkv = ws.qkv.data(), *scores = ws.scores.data();
   rope_.cos_sin(position, ws.cos.data(), ws.sin.data());
   const auto scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd_)));
@@ -180,13 +180,9 @@ const float* Decoder::decode_one(const float* x_in, std::int64_t position, KvCac
       std::copy_n(qkv + (H_ + g) * hd_, hd_, kc + (g * cap + past) * hd_);
       std::copy_n(qkv + (H_ + Hkv_ + g) * hd_, hd_, vc + (g * cap + past) * hd_);
     }
-    for (std::int64_t head = 0; head < H_; ++head) {
-      const std::int64_t g = head / G;
-      cpu::gemv(kc + g * cap * hd_, S, hd_, qkv + head * hd_, scores);
-      for (std::int64_t j = 0; j < S; ++j) scores[j] *= scale;
-      cpu::softmax(scores, S);
-      cpu::gemv_t(vc + g * cap * hd_, S, hd_, scores, ws.attn.data() + head * hd_);
-    }
+    for (std::int64_t g = 0; g < Hkv_; ++g)  // query heads g*G .. g*G+G-1 share KV head g
+      cpu::attend(qkv + g * G * hd_, G, kc + g * cap * hd_, vc + g * cap * hd_, S, hd_, scale, scores,
+                  ws.attn.data() + g * G * hd_);
     cpu::gemv(L.wo.data_ptr<float>(), D_, H_ * hd_, ws.attn.data(), x, 1.0f);
     // MLP: x += W_down . (silu(gate) * up)
     cpu::rms_norm(x, L.ln_mlp.data_ptr<float>(), D_, eps_, h);
