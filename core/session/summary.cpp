@@ -59,7 +59,7 @@ std::vector<MetricRow> metric_rows(const Session& s, std::int64_t t) {
   if (s.info().source == "generate" && t >= s.steps()) {
     const TheoryVsActual tv = theory_vs_actual(s);
     if (tv.error.empty())
-      r.push_back({"theory_vs_actual", "canonical LZW vs emitted (prompt + output)",
+      r.push_back({"theory_vs_actual", "theory vs actual (canonical LZW)",
                    fmt::format("{} vs {} codes (rate {:.3f} vs {:.3f})", tv.canonical_codes, tv.actual_codes,
                                tv.canonical_rate(), tv.actual_rate())});
   }
