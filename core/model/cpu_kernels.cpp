@@ -12,26 +12,6 @@
 
 namespace z2z::model::cpu {
 
-void gemv(const float* W, std::int64_t rows, std::int64_t cols, const float* x, float* y, float beta) {
-  if (rows <= 0) return;
-  if (cols <= 0) {
-    for (std::int64_t i = 0; i < rows; ++i) y[i] = beta == 0.0f ? 0.0f : beta * y[i];
-    return;
-  }
-  cblas_sgemv(CblasRowMajor, CblasNoTrans, static_cast<int>(rows), static_cast<int>(cols), 1.0f, W,
-              static_cast<int>(cols), x, 1, beta, y, 1);
-}
-
-void gemv_t(const float* W, std::int64_t rows, std::int64_t cols, const float* x, float* y) {
-  if (cols <= 0) return;
-  if (rows <= 0) {
-    for (std::int64_t i = 0; i < cols; ++i) y[i] = 0.0f;
-    return;
-  }
-  cblas_sgemv(CblasRowMajor, CblasTrans, static_cast<int>(rows), static_cast<int>(cols), 1.0f, W,
-              static_cast<int>(cols), x, 1, 0.0f, y, 1);
-}
-
 namespace {
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -45,11 +25,20 @@ __attribute__((target("avx2,fma"))) float hsum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
-template <int M>
+// Rows to prefetch ahead (~16 KB: the hyper-encoder's small matrices come from DRAM every step, and
+// 8 rows of 128 floats did not cover the latency), and the first of them prefetched up front.
+inline std::int64_t prefetch_rows(const float* W, std::int64_t cols, std::int64_t rows) {
+  const std::int64_t ahead = std::max<std::int64_t>(8, 16384 / std::max<std::int64_t>(1, cols * 4));
+  const std::int64_t head = std::min(ahead, rows) * cols;
+  for (std::int64_t c = 0; c < head; c += 16) _mm_prefetch(reinterpret_cast<const char*>(W + c), _MM_HINT_T0);
+  return ahead;
+}
+
+template <int M, bool Accumulate = false>  // Accumulate: Y += X . W^T (M = 1 only)
 __attribute__((target("avx2,fma"))) void linear_rows_avx2(const float* X, std::int64_t cols, const float* W,
                                                           std::int64_t rows, float* Y) {
   const std::int64_t vec_end = cols - cols % 8;
-  constexpr std::int64_t kAhead = 8;  // rows prefetched ahead
+  const std::int64_t kAhead = prefetch_rows(W, cols, rows);
   std::int64_t r = 0;
   for (; r + 2 <= rows; r += 2) {
     const float* w0 = W + r * cols;
@@ -70,8 +59,13 @@ __attribute__((target("avx2,fma"))) void linear_rows_avx2(const float* X, std::i
     for (int i = 0; i < M; ++i) {
       float s0 = hsum(a0[i]), s1 = hsum(a1[i]);
       for (std::int64_t c = vec_end; c < cols; ++c) s0 += w0[c] * X[i * cols + c], s1 += w1[c] * X[i * cols + c];
-      Y[i * rows + r] = s0;
-      Y[i * rows + r + 1] = s1;
+      if (Accumulate) {
+        Y[r] += s0;
+        Y[r + 1] += s1;
+      } else {
+        Y[i * rows + r] = s0;
+        Y[i * rows + r + 1] = s1;
+      }
     }
   }
   for (; r < rows; ++r) {
@@ -82,13 +76,79 @@ __attribute__((target("avx2,fma"))) void linear_rows_avx2(const float* X, std::i
         a = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + c), _mm256_loadu_ps(X + i * cols + c), a);
       float s = hsum(a);
       for (std::int64_t c = vec_end; c < cols; ++c) s += w0[c] * X[i * cols + c];
-      Y[i * rows + r] = s;
+      if (Accumulate)
+        Y[r] += s;
+      else
+        Y[i * rows + r] = s;
     }
   }
 }
 
-const bool kCpuHasAvx2Fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-bool g_use_avx2 = kCpuHasAvx2Fma;  // use_avx2(false) turns the vector paths off (tests)
+// Best level the CPU has: 0 portable, 1 AVX2+FMA, 2 AVX-512F (+ AVX2+FMA); simd_level() lowers it.
+const int kCpuLevel = !(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 0
+                      : __builtin_cpu_supports("avx512f")                                ? 2
+                                                                                         : 1;
+int g_level = kCpuLevel;
+bool g_use_avx2 = g_level >= 1;
+bool g_use_avx512 = g_level >= 2;
+
+// Sum of 16 floats, through memory: GCC 12's reduce/extract/shuffle intrinsics use an undefined
+// pass-through that trips -Wmaybe-uninitialized in its own header (GCC bug 105593).
+__attribute__((target("avx512f,avx2,fma"))) float hsum16(__m512 v) {
+  alignas(64) float t[16];
+  _mm512_store_ps(t, v);
+  return hsum(_mm256_add_ps(_mm256_load_ps(t), _mm256_load_ps(t + 8)));
+}
+
+// linear_rows_avx2 with 512-bit vectors (cols % 16 == 0): the hyper-encoder's few-row products are
+// bound by FMA throughput once their weights are cached; Zen 4/5 and recent Xeons run these at
+// full width.
+template <int M, bool Accumulate = false>
+__attribute__((target("avx512f,avx2,fma"))) void linear_rows_avx512(const float* X, std::int64_t cols, const float* W,
+                                                                    std::int64_t rows, float* Y) {
+  const std::int64_t kAhead = prefetch_rows(W, cols, rows);
+  std::int64_t r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    const float* w0 = W + r * cols;
+    const float* w1 = w0 + cols;
+    if (r + kAhead < rows)
+      for (std::int64_t c = 0; c < 2 * cols; c += 16)
+        _mm_prefetch(reinterpret_cast<const char*>(w0 + kAhead * cols + c), _MM_HINT_T0);
+    __m512 a0[M], a1[M];
+    for (int i = 0; i < M; ++i) a0[i] = a1[i] = _mm512_setzero_ps();
+    for (std::int64_t c = 0; c < cols; c += 16) {
+      const __m512 v0 = _mm512_loadu_ps(w0 + c), v1 = _mm512_loadu_ps(w1 + c);
+      for (int i = 0; i < M; ++i) {
+        const __m512 x = _mm512_loadu_ps(X + i * cols + c);
+        a0[i] = _mm512_fmadd_ps(v0, x, a0[i]);
+        a1[i] = _mm512_fmadd_ps(v1, x, a1[i]);
+      }
+    }
+    for (int i = 0; i < M; ++i) {
+      const float s0 = hsum16(a0[i]), s1 = hsum16(a1[i]);
+      if (Accumulate) {
+        Y[r] += s0;
+        Y[r + 1] += s1;
+      } else {
+        Y[i * rows + r] = s0;
+        Y[i * rows + r + 1] = s1;
+      }
+    }
+  }
+  for (; r < rows; ++r) {
+    const float* w0 = W + r * cols;
+    for (int i = 0; i < M; ++i) {
+      __m512 a = _mm512_setzero_ps();
+      for (std::int64_t c = 0; c < cols; c += 16)
+        a = _mm512_fmadd_ps(_mm512_loadu_ps(w0 + c), _mm512_loadu_ps(X + i * cols + c), a);
+      const float s = hsum16(a);
+      if (Accumulate)
+        Y[r] += s;
+      else
+        Y[i * rows + r] = s;
+    }
+  }
+}
 
 // exp(x) for 8 floats: Cephes-style range reduction x = n ln2 + r, degree-6 polynomial for e^r,
 // 2^n through the exponent bits (about 1 ulp); x < ln(FLT_MIN) gives 0, x > ~88.37 gives inf.
@@ -201,19 +261,64 @@ __attribute__((target("avx2,fma"))) void attend_avx2(const float* q, std::int64_
 
 }  // namespace
 
-bool use_avx2(bool on) {
+void gemv(const float* W, std::int64_t rows, std::int64_t cols, const float* x, float* y, float beta) {
+  if (rows <= 0) return;
+  if (cols <= 0) {
+    for (std::int64_t i = 0; i < rows; ++i) y[i] = beta == 0.0f ? 0.0f : beta * y[i];
+    return;
+  }
 #if defined(__x86_64__) && defined(__GNUC__)
-  const bool was = g_use_avx2;
-  g_use_avx2 = on && kCpuHasAvx2Fma;
+  // Two rows per iteration with the next rows prefetched: ~20 % faster than OpenBLAS 0.3.21's sgemv
+  // on the decoder's matrices (a decode step's worth: 0.31 vs 0.40 ms, bench notes in
+  // docs/benchmarks.md).
+  if (g_use_avx512 && cols % 16 == 0 && beta == 0.0f) return linear_rows_avx512<1>(x, cols, W, rows, y);
+  if (g_use_avx512 && cols % 16 == 0 && beta == 1.0f) return linear_rows_avx512<1, true>(x, cols, W, rows, y);
+  if (g_use_avx2 && beta == 0.0f) return linear_rows_avx2<1>(x, cols, W, rows, y);
+  if (g_use_avx2 && beta == 1.0f) return linear_rows_avx2<1, true>(x, cols, W, rows, y);
+#endif
+  cblas_sgemv(CblasRowMajor, CblasNoTrans, static_cast<int>(rows), static_cast<int>(cols), 1.0f, W,
+              static_cast<int>(cols), x, 1, beta, y, 1);
+}
+
+void gemv_t(const float* W, std::int64_t rows, std::int64_t cols, const float* x, float* y) {
+  if (cols <= 0) return;
+  if (rows <= 0) {
+    for (std::int64_t i = 0; i < cols; ++i) y[i] = 0.0f;
+    return;
+  }
+  cblas_sgemv(CblasRowMajor, CblasTrans, static_cast<int>(rows), static_cast<int>(cols), 1.0f, W,
+              static_cast<int>(cols), x, 1, 0.0f, y, 1);
+}
+
+int simd_level(int level) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  const int was = g_level;
+  if (level >= 0) {
+    g_level = std::min(level, kCpuLevel);
+    g_use_avx2 = g_level >= 1;
+    g_use_avx512 = g_level >= 2;
+  }
   return was;
 #else
-  (void)on;
-  return false;
+  (void)level;
+  return 0;
 #endif
 }
 
 void linear_rows(const float* X, std::int64_t m, std::int64_t cols, const float* W, std::int64_t rows, float* Y) {
 #if defined(__x86_64__) && defined(__GNUC__)
+  if (g_use_avx512 && cols % 16 == 0 && m >= 1 && m <= 4) {
+    switch (m) {
+      case 1:
+        return linear_rows_avx512<1>(X, cols, W, rows, Y);
+      case 2:
+        return linear_rows_avx512<2>(X, cols, W, rows, Y);
+      case 3:
+        return linear_rows_avx512<3>(X, cols, W, rows, Y);
+      default:
+        return linear_rows_avx512<4>(X, cols, W, rows, Y);
+    }
+  }
   if (g_use_avx2 && m >= 1 && m <= 4) {
     switch (m) {
       case 1:

@@ -10,9 +10,10 @@
 
 namespace z2z::model::cpu {
 
-// The AVX2+FMA paths are chosen at run time (CPUID); use_avx2(false) forces the portable code
-// (for tests). Returns the previous setting.
-bool use_avx2(bool on);
+// Vector paths are chosen at run time (CPUID): 2 = AVX-512F for the row products (+ AVX2 for the
+// rest), 1 = AVX2+FMA, 0 = portable code. simd_level(l) caps the level at l (tests; l < 0 only
+// queries) and returns the previous one.
+int simd_level(int level);
 
 // y[rows] = W[rows, cols] . x[cols] + beta * y   (beta 0: y is overwritten)
 void gemv(const float* W, std::int64_t rows, std::int64_t cols, const float* x, float* y, float beta = 0.0f);

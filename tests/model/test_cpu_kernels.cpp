@@ -27,12 +27,17 @@ void expect_close(double got, double want, double rel, const std::string& what) 
   EXPECT_LE(std::abs(got - want), rel * std::max(1.0, std::abs(want))) << what << ": got " << got << " want " << want;
 }
 
-// Every test runs twice: with the AVX2 paths (where the CPU has them) and with the portable code.
-class CpuKernels : public ::testing::TestWithParam<bool> {
+// Every test runs at each SIMD level: AVX-512 and AVX2 (skipped where the CPU lacks them) and the
+// portable code.
+class CpuKernels : public ::testing::TestWithParam<int> {
  protected:
-  void SetUp() override { was_ = cpu::use_avx2(GetParam()); }
-  void TearDown() override { cpu::use_avx2(was_); }
-  bool was_ = true;
+  void SetUp() override {
+    was_ = cpu::simd_level(-1);
+    if (cpu::simd_level(GetParam()) < GetParam() || cpu::simd_level(-1) < GetParam())
+      GTEST_SKIP() << "this CPU has no " << (GetParam() == 2 ? "AVX-512F" : "AVX2+FMA");
+  }
+  void TearDown() override { cpu::simd_level(was_); }
+  int was_ = 0;
 };
 
 }  // namespace
@@ -53,6 +58,25 @@ TEST_P(CpuKernels, LinearMatchesReference) {
             expect_close(Y[static_cast<std::size_t>(i * rows + r)], want, 1e-5,
                          "linear m=" + std::to_string(m) + " cols=" + std::to_string(cols));
           }
+      }
+    }
+  }
+}
+
+TEST_P(CpuKernels, GemvMatchesReference) {
+  for (float beta : {0.0f, 1.0f, 0.5f}) {  // 0 and 1: the AVX2 kernel; others: BLAS
+    for (std::int64_t cols : {1, 9, 256}) {
+      for (std::int64_t rows : {1, 2, 7, 300}) {
+        auto W = randv(static_cast<std::size_t>(rows * cols), 12), x = randv(static_cast<std::size_t>(cols), 13),
+             y = randv(static_cast<std::size_t>(rows), 14);
+        auto y0 = y;
+        cpu::gemv(W.data(), rows, cols, x.data(), y.data(), beta);
+        for (std::int64_t r = 0; r < rows; ++r) {
+          double want = static_cast<double>(beta) * y0[static_cast<std::size_t>(r)];
+          for (std::int64_t c = 0; c < cols; ++c)
+            want += static_cast<double>(W[static_cast<std::size_t>(r * cols + c)]) * x[static_cast<std::size_t>(c)];
+          expect_close(y[static_cast<std::size_t>(r)], want, 1e-5, "gemv beta=" + std::to_string(beta));
+        }
       }
     }
   }
@@ -143,5 +167,6 @@ TEST_P(CpuKernels, NormsMatchReference) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Paths, CpuKernels, ::testing::Values(true, false),
-                         [](const auto& info) { return info.param ? std::string("avx2") : std::string("portable"); });
+INSTANTIATE_TEST_SUITE_P(Paths, CpuKernels, ::testing::Values(2, 1, 0), [](const auto& info) {
+  return info.param == 2 ? std::string("avx512") : info.param == 1 ? std::string("avx2") : std::string("portable");
+});
