@@ -70,27 +70,34 @@ print("|---|---|---|---|---|---|")
 for m, phase, clock, o, p, r in rows:
     print("| %s | %s | %s | %.0f (%.0f) | %.0f (%.0f) | %.2fx |" % (m, phase, clock, o[0], o[1], p[0], p[1], r))
 
-# bandwidth bound
-bw_cpu = reps("BM_StreamCopy", "bytes_per_second")
-bw_wall = [2 * (64 << 20) * 4 / (t / 1e3) for t in reps("BM_StreamCopy", "real_time")]
-bw = statistics.median(bw_cpu)
+# bandwidth bounds: STREAM copy over main memory (the target's bound) and over a cache-sized footprint
+def stream(arg):
+    name = "BM_StreamCopy/%d" % arg
+    cpu = reps(name, "bytes_per_second")
+    wall = [2 * (arg << 20) / (t / 1e3) for t in reps(name, "real_time")]
+    return statistics.median(cpu), max(cpu), statistics.median(wall)
+
+bw, bw_best, bw_wall = stream(256)
+bwc, bwc_best, bwc_wall = stream(12)
 print()
-print("STREAM copy (read + write bytes / CPU time): median %.1f GB/s (best %.1f, wall median %.1f)" % (
-    bw / 1e9, max(bw_cpu) / 1e9, statistics.median(bw_wall) / 1e9))
+print("STREAM copy, 2 x 256 MiB (main memory): median %.1f GB/s (best %.1f; wall median %.1f); "
+      "2 x 12 MiB (cache-sized): median %.1f GB/s (best %.1f)" % (bw / 1e9, bw_best / 1e9, bw_wall / 1e9, bwc / 1e9, bwc_best / 1e9))
 print()
-print("| model | bytes read per decode step | bound = bytes / bandwidth | ours: time per code (CPU, median) | ours / bound | encoder share of a step |")
-print("|---|---|---|---|---|---|")
+print("| model | bytes read per decode step | DRAM bound = bytes / DRAM copy rate | cache bound | ours: time per code (CPU, median) | ours / DRAM bound | ours / cache bound | encoder share of a step |")
+print("|---|---|---|---|---|---|---|---|")
 for m in ("base", "z2z"):
-    b = int(ctx[m + "_decode_weight_bytes"])
+    # weights (all but the embedding table) + the KV cache at the average context of the decode run
+    avg_context = pt[m]["prompt_codes"] + pt[m]["decode_codes"] / 2
+    b = int(ctx[m + "_decode_weight_bytes"]) + int(ctx[m + "_kv_bytes_per_position"]) * avg_context
     if m == "z2z":
         b += int(ctx["z2z_encoder_bytes"]) // 2  # the output encoder runs once per step (one new entry)
-    bound_ms = b / bw * 1e3
+    bound_ms, cache_ms = b / bw * 1e3, b / bwc * 1e3
     step_ms = statistics.median([t / pt[m]["decode_codes"] for t in reps("BM_Decode/" + m, "cpu_time")])
     share = statistics.median(reps("BM_Decode/" + m, "encoder_share"))
     ratios[(m, "bound")] = step_ms / bound_ms
     ratios[(m, "share")] = share
-    print("| %s | %.1f MB | %.3f ms (%.0f codes/s) | %.3f ms | %.2fx | %.1f %% |" % (
-        m, b / 1e6, bound_ms, 1e3 / bound_ms, step_ms, step_ms / bound_ms, 100 * share))
+    print("| %s | %.1f MB | %.3f ms (%.0f codes/s) | %.3f ms | %.3f ms | %.2fx | %.2fx | %.1f %% |" % (
+        m, b / 1e6, bound_ms, 1e3 / bound_ms, cache_ms, step_ms, step_ms / bound_ms, step_ms / cache_ms, 100 * share))
 
 print()
 for m in ("base", "z2z"):
