@@ -7,6 +7,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -17,6 +18,20 @@
 
 namespace z2z::gen {
 
+// Resume an exact code stream (branching, docs/studio.md): the prompt is fed as `prompt_codes`, taken
+// as given (no canonical re-encoding; they must expand to the prompt's base ids); then `prefix`, the
+// codes an earlier run emitted as steps 0..n-1, is fed in one pass and not reported again; then the
+// `forced` codes are emitted as the next steps (reported like sampled ones: model probability, top-k);
+// then sampling continues. The decoder rebuilds the codebook from the id stream, so after the prefix it
+// is exactly the one the earlier run had at step n, whatever codes (canonical or not) it emitted.
+// Steps are numbered from n; max_new_tokens counts the steps after the prefix; FinishEvent::steps and
+// base_tokens count the prefix too (the totals of the resumed run).
+struct CodeSeed {
+  std::vector<std::int32_t> prompt_codes;
+  std::vector<std::int32_t> prefix;
+  std::vector<std::int32_t> forced;
+};
+
 struct GenerationParams {
   std::int64_t max_new_tokens = 128;
   SamplingParams sampling;
@@ -24,6 +39,7 @@ struct GenerationParams {
   bool compress_prompt = true;
   bool mask_uninstalled = true;  // false: uninstalled hyper slots get logit 0 (reference behaviour)
   std::vector<std::string> stop_strings;
+  std::optional<CodeSeed> seed;  // resume from exact codes instead of encoding the prompt
 };
 
 // Maps base ids to raw UTF-8 bytes (may end in an incomplete character). Optional.

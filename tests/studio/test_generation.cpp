@@ -1,11 +1,13 @@
 // Generation through the studio: the worker thread streams a (synthetic, ids-only) model's events into
 // the SessionContext; Stop keeps what was generated; branching from an alternative starts a new session
-// whose codebook is consistent with its own steps, and undo/redo switch back and forth.
+// that resumes the old run's exact codes (same ids and codebook entries before the branch step), and
+// undo/redo switch back and forth.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <QElapsedTimer>
 #include <filesystem>
+#include <tuple>
 
 #include "studio/studio_app.h"
 #include "support/run.h"
@@ -88,24 +90,35 @@ TEST(Generation, WorkerStreamsStopKeepsBranchRollsBack) {
   const std::int64_t kept = ctx->steps();
   auto stopped = ctx->session_ptr();
 
-  // Branch at step 2 with the second candidate
+  // Branch at step 12 with the second candidate
   ctx->undo();  // back to the first run
   ASSERT_EQ(ctx->session_ptr(), first);
-  const auto st = first->step(2);
+  const std::int64_t bt = 12;
+  const auto st = first->step(bt);
   ASSERT_GE(st.top.size(), 2u);
   const int cand = st.top[1].id;
   finished = false;
   w.prompt_panel()->set_sampling(0.0, 8);
-  w.branch(2, cand);
+  w.branch(bt, cand);
   ASSERT_TRUE(wait_for([&] { return finished; }));
   auto branched = ctx->session_ptr();
   ASSERT_NE(branched, first);
   ASSERT_GE(branched->steps(), 1);
-  // the branch's prompt is the old prompt + steps 0..1 + the candidate; its codebook is its own
-  const auto& prompt = branched->prompt()->event.base_ids;
-  const std::size_t n0 = first->prompt()->event.base_ids.size();
-  ASSERT_GE(prompt.size(), n0 + 1);
-  EXPECT_EQ(prompt.back(), first->find_entry(cand) ? first->find_entry(cand)->base_ids.back() : cand);
+  // the branch resumes the exact codes: same prompt codes, same ids before step bt, the candidate at bt,
+  // and the same codebook entries (ids, expansions, creation steps) for everything created before bt
+  ASSERT_GE(branched->steps(), bt + 1);
+  EXPECT_EQ(branched->prompt()->event.codes, first->prompt()->event.codes);
+  EXPECT_EQ(branched->prompt()->event.base_ids, first->prompt()->event.base_ids);
+  for (std::int64_t i = 0; i < bt; ++i) EXPECT_EQ(branched->step(i).code, first->step(i).code) << i;
+  EXPECT_EQ(branched->step(bt).code, cand);
+  auto before = [](const session::Session& s, std::int64_t t) {
+    std::vector<std::tuple<session::TokenId, std::vector<session::TokenId>, std::int64_t>> out;
+    for (const auto& e : s.entries())
+      if (e.created_step < t) out.emplace_back(e.id, e.base_ids, e.created_step);
+    return out;
+  };
+  EXPECT_EQ(before(*branched, bt), before(*first, bt));
+  EXPECT_FALSE(before(*first, bt).empty());  // the prompt alone creates entries (1 2 3 4 5 repeated)
   expect_consistent(*branched);
   // undo -> the first run, unchanged; redo -> the branch; the stopped run is gone from redo (new branch)
   ctx->undo();

@@ -51,7 +51,9 @@ void GenerationWorker::run(const GenerationRequest& rq) {
 
     std::vector<std::int32_t> ids;
     const std::string text = rq.prompt.toStdString();
-    if (tokenizer) {
+    if (!rq.prompt_ids.empty()) {
+      ids = rq.prompt_ids;
+    } else if (tokenizer) {
       ids = tokenizer->encode_ids(text);
     } else {  // ids-only model: the prompt is whitespace-separated ids
       for (const QString& part : rq.prompt.split(QRegExp("[\\s,]+"), Qt::SkipEmptyParts)) {

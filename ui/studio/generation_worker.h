@@ -25,7 +25,8 @@ struct GenerationRequest {
   QString model_dir;
   QString tokenizer;  // "" = the model's tokenizer.json (if any)
   QString prompt;
-  gen::GenerationParams params;
+  std::vector<std::int32_t> prompt_ids;  // non-empty: the prompt's base ids as given (not tokenized again)
+  gen::GenerationParams params;          // params.seed: resume exact codes (a branch)
   std::optional<std::int64_t> max_codebook_size, max_subtokens;
   QString tag;  // echoed back (side by side runs two requests)
 };

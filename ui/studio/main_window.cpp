@@ -23,6 +23,7 @@
 #include <QSvgGenerator>
 #include <QTextStream>
 #include <QUrl>
+#include <utility>
 
 #include "core/session/export/html.h"
 #include "core/session/export/tables.h"
@@ -141,6 +142,21 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
       tb = [tok](session::TokenId id) { return tok->token_bytes(id); };
     }
     auto s = std::make_shared<session::Session>(st.info, tb);
+    skip_prompt_event_ = false;
+    if (pending_branch_) {  // a branch: the old run's prompt and steps before the branch point, as they were
+      const auto from = pending_branch_->from;
+      const std::int64_t upto = pending_branch_->step;
+      pending_branch_.reset();
+      try {
+        if (from->prompt()) s->append_prompt(from->prompt()->event);
+        for (std::int64_t i = 0; i < upto; ++i) s->append_step(from->step_event(i));
+      } catch (const std::exception& e) {
+        controller_->stop();
+        error_dialog("Branch", e.what());
+        return;
+      }
+      skip_prompt_event_ = true;  // the generator reports the same prompt again
+    }
     ctx_->set_session(s, pending_title_.isEmpty() ? st.model_summary : pending_title_, true);
     ctx_->set_following(true);
     status_->setText(st.model_summary);
@@ -153,8 +169,10 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
       error_dialog("Generation", e.what());
     }
   };
-  connect(controller_, &GenerationController::prompt, this,
-          [this, guarded](const gen::PromptEvent& e) { guarded([&] { ctx_->append_prompt(e); }); });
+  connect(controller_, &GenerationController::prompt, this, [this, guarded](const gen::PromptEvent& e) {
+    if (std::exchange(skip_prompt_event_, false)) return;
+    guarded([&] { ctx_->append_prompt(e); });
+  });
   connect(controller_, &GenerationController::step, this,
           [this, guarded](const gen::StepEvent& e) { guarded([&] { ctx_->append_step(e); }); });
   connect(controller_, &GenerationController::finished, this, [this, guarded](const gen::FinishEvent& e) {
@@ -167,6 +185,7 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     Q_EMIT runFinished(true);
   });
   connect(controller_, &GenerationController::failed, this, [this](const QString& m) {
+    pending_branch_.reset();
     ctx_->set_generating(false);
     prompt_->set_running(false);
     prompt_->set_status("<span style='color:#c0392b'>" + m.toHtmlEscaped() + "</span>");
@@ -334,6 +353,7 @@ void MainWindow::generate() {
     return;
   }
   pending_title_.clear();
+  pending_branch_.reset();
   prompt_->save_settings();
   prompt_->set_running(true);
   prompt_->set_status("loading the model…");
@@ -350,31 +370,36 @@ void MainWindow::stop() {
 void MainWindow::branch(qint64 step, int candidate) {
   if (!ctx_->has_session() || controller_->busy()) return;
   const auto& s = ctx_->session();
-  if (s.info().source != "generate") return;
+  if (s.info().source != "generate" || step < 0 || step >= s.steps()) return;
   const auto st = s.step(step);
   const gen::Candidate* cand = nullptr;
   for (const auto& c : st.top)
     if (c.id == candidate) cand = &c;
   if (!cand) return;
-  // Regenerate from `step` with the candidate forced: the prompt becomes prompt + text of steps < step
-  // + the candidate. The new run rebuilds its codebook from that prefix (the old entries are rolled back);
-  // the previous session stays on the undo stack (Ctrl+Z).
+  // Regenerate from `step` with the candidate forced, resuming the exact codes of the old run: the
+  // generator is fed the old prompt codes and the codes of steps < step as they were emitted (possibly
+  // non-canonical), so the codebook is exactly the one the old run had at `step` (later entries are
+  // rolled back). The new session starts with a copy of those events; the previous one stays on the
+  // undo stack (Ctrl+Z).
+  if (!s.prompt()) return;
   GenerationRequest rq = prompt_->request();
   rq.model_dir = QString::fromStdString(s.info().model_dir);
-  if (s.info().has_text) {
-    std::string prefix = s.prompt() ? s.prompt()->event.text : std::string();
-    for (std::int64_t i = 0; i < step; ++i) prefix += std::string(s.step(i).text);
-    prefix += cand->text;
-    rq.prompt = QString::fromStdString(prefix);
-  } else {
-    QStringList ids;
-    if (s.prompt())
-      for (auto b : s.prompt()->event.base_ids) ids << QString::number(b);
-    for (std::int64_t i = 0; i < step; ++i)
-      for (auto b : s.step(i).base_ids) ids << QString::number(b);
-    for (auto b : cand->base_ids) ids << QString::number(b);
-    rq.prompt = ids.join(' ');
+  rq.prompt = QString::fromStdString(s.prompt()->event.text);
+  rq.prompt_ids = s.prompt()->event.base_ids;
+  if (!s.info().tokenizer.empty()) rq.tokenizer = QString::fromStdString(s.info().tokenizer);
+  rq.params.compress_prompt = s.info().compress_prompt;
+  rq.params.mask_uninstalled = s.info().mask_uninstalled;
+  if (s.info().zip2zip) {  // the same K and S, or the codebook would differ
+    rq.max_codebook_size = s.info().compression.max_codebook_size;
+    rq.max_subtokens = s.info().compression.max_subtokens;
   }
+  gen::CodeSeed seed;
+  seed.prompt_codes = s.prompt()->event.codes;
+  for (std::int64_t i = 0; i < step; ++i) seed.prefix.push_back(s.step(i).code);
+  seed.forced = {candidate};
+  rq.params.seed = std::move(seed);
+  rq.params.max_new_tokens = std::max<std::int64_t>(rq.params.max_new_tokens, 1);
+  pending_branch_ = PendingBranch{ctx_->session_ptr(), step};
   pending_title_ = QString("branch at step %1 → #%2").arg(step).arg(candidate);
   prompt_->set_running(true);
   ctx_->set_generating(true);

@@ -9,6 +9,7 @@
 #include <QMainWindow>
 #include <QString>
 #include <memory>
+#include <optional>
 
 #include "ui/studio/generation_worker.h"
 #include "ui/studio/session_context.h"
@@ -111,6 +112,12 @@ class MainWindow : public QMainWindow {
   QByteArray pre_presentation_state_;
   QString last_dir_;
   QString pending_title_;
+  struct PendingBranch {
+    std::shared_ptr<const session::Session> from;
+    std::int64_t step = 0;
+  };
+  std::optional<PendingBranch> pending_branch_;  // set by branch(), consumed when the run starts
+  bool skip_prompt_event_ = false;
 };
 
 }  // namespace z2z::ui
