@@ -1,9 +1,17 @@
 // Studio models at step t: the codebook table (rows, greying, uses), the session context (cursor,
-// coalesced growth, history), the dashboard numbers, the alternatives and the teaching trace.
+// coalesced growth, history), the dashboard numbers, the alternatives, the nesting tree and the teaching
+// trace.
 #include <gtest/gtest.h>
 
+#include <QTreeWidget>
+#include <functional>
 #include "studio/studio_app.h"
 #include "ui/models/codebook_model.h"
+
+#include "core/tokenizer/compression.h"
+#include "core/tokenizer/display.h"
+#include "core/tokenizer/tokenizer.h"
+#include "ui/panels/codebook_panel.h"
 #include "ui/panels/dashboard_panel.h"
 #include "ui/panels/teaching_panel.h"
 #include "ui/studio/session_context.h"
@@ -135,4 +143,47 @@ TEST(Teaching, TraceFollowsTheScrubber) {
   EXPECT_EQ(panel.current_row(), 1);  // 'b' read: emits code 0 ('a')
   ctx.set_cursor(ctx.steps());
   EXPECT_GT(panel.current_row(), 5);
+}
+
+// The nesting tree expands a hypertoken down to base tokens; every leaf names its base token's text
+// (whitespace as the stream view shows it), also for a session loaded without its tokenizer.
+TEST(CodebookPanel, NestingTreeLeavesShowBaseTokenTexts) {
+  test::studio_app();
+  const std::string tok_path = std::string(Z2Z_SOURCE_DIR) + "/resources/models/demo-zip2zip/tokenizer.json";
+  const auto tok = tok::Tokenizer::from_file(tok_path);
+  std::string text;
+  for (int i = 0; i < 12; ++i) text += "    return self.value + self.other\n";
+  auto s = std::make_shared<session::Session>(
+      session::Session::from_text(tok, text, lzw::CompressionConfig(tok::lzw_config_for(tok, 1000, 4))));
+  SessionContext ctx;
+  CodebookPanel panel(&ctx);
+  ctx.set_session(s, "t");
+  // the longest entry: several levels of nesting
+  const session::CodebookEntry* deep = nullptr;
+  for (const auto& e : s->entries())
+    if (!deep || e.base_ids.size() > deep->base_ids.size()) deep = &e;
+  ASSERT_NE(deep, nullptr);
+  ASSERT_GE(deep->base_ids.size(), 3u);
+  panel.show_nesting(deep->id);
+  QTreeWidget* tree = panel.tree();
+  ASSERT_EQ(tree->topLevelItemCount(), 1);
+  std::vector<QTreeWidgetItem*> leaves;
+  std::function<void(QTreeWidgetItem*)> walk = [&](QTreeWidgetItem* it) {
+    if (it->childCount() == 0) leaves.push_back(it);
+    for (int i = 0; i < it->childCount(); ++i) walk(it->child(i));
+  };
+  walk(tree->topLevelItem(0));
+  // the leaves, left to right, are the entry's base tokens
+  ASSERT_EQ(leaves.size(), deep->base_ids.size());
+  bool saw_space = false;
+  for (std::size_t k = 0; k < leaves.size(); ++k) {
+    const auto id = deep->base_ids[k];
+    EXPECT_EQ(leaves[k]->data(0, Qt::UserRole).toInt(), id);
+    const QString want = QString::fromStdString(tok::visible_whitespace(tok.token_bytes(id)));
+    ASSERT_FALSE(want.isEmpty());
+    EXPECT_EQ(leaves[k]->text(1), want) << k;
+    EXPECT_EQ(leaves[k]->text(0), QString("#%1 '%2'").arg(id).arg(want)) << k;
+    saw_space = saw_space || want.contains(QChar(0x00B7));
+  }
+  EXPECT_TRUE(saw_space);  // ' self' / ' +' leaves: the space is a visible glyph
 }

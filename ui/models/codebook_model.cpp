@@ -5,6 +5,8 @@
 #include <QPalette>
 #include <QStringList>
 
+#include "ui/studio/token_info.h"
+
 namespace z2z::ui {
 
 namespace {
@@ -136,9 +138,7 @@ QVariant CodebookModel::data(const QModelIndex& index, int role) const {
       return l.join(' ');
     }
     case Text: {
-      QString tx = QString::fromStdString(e.text);
-      tx.replace(' ', QChar(0x00B7)).replace('\n', QChar(0x21B5)).replace('\t', QChar(0x2192));
-      return tx;
+      return visible_text(QString::fromStdString(e.text));
     }
     case Length:
       return static_cast<int>(e.base_ids.size());

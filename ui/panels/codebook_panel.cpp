@@ -63,7 +63,7 @@ CodebookPanel::CodebookPanel(SessionContext* ctx, QWidget* parent) : QWidget(par
   tree_ = new QTreeWidget;
   tree_->setHeaderLabels({"nesting", "text", "role"});
   tree_->setAccessibleName("Hypertoken nesting tree");
-  tree_->setColumnWidth(0, 140);
+  tree_->setColumnWidth(0, 160);
   tree_->setColumnWidth(1, 120);
   auto* split = new QSplitter(Qt::Vertical);
   split->addWidget(table_);
@@ -86,6 +86,7 @@ CodebookPanel::CodebookPanel(SessionContext* ctx, QWidget* parent) : QWidget(par
     if (code >= 0 && ctx_->session().find_entry(code)) show_nesting(code);
   });
   connect(ctx_, &SessionContext::loaded, this, [this] {
+    base_texts_.reset();
     tree_->clear();
     tree_id_ = -1;
     update_gauge();
@@ -121,19 +122,21 @@ void CodebookPanel::add_node(QTreeWidgetItem* parent, session::TokenId id, const
   const auto* e = s.find_entry(id);
   auto* item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(tree_);
   item->setData(0, Qt::UserRole, id);
-  item->setText(0, e ? QString("#%1").arg(id) : QString::number(id));
-  item->setText(
-      1,
-      e ? visible_html(QString::fromStdString(e->text)).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-        : QString());
+  // Entries show their text, base tokens (the leaves) the text the session recorded for them; whitespace
+  // glyphs as in the stream view.
+  const QString text = e ? QString::fromStdString(e->text) : base_texts_.text(s, id);
+  item->setText(0, text.isEmpty() ? QString("#%1").arg(id) : QString("#%1 '%2'").arg(id).arg(visible_text(text)));
+  item->setText(1, visible_text(text));
+  item->setToolTip(0, item->text(0));
   item->setText(2, role + (e ? QString(" · %1 base").arg(e->base_ids.size()) : QString(" · base token")));
-  if (!e || depth > 64) return;
-  if (e->base_ids.size() >= 2) {
-    const session::TokenId prefix = e->prefix_id >= 0 ? e->prefix_id : e->base_ids.front();
-    add_node(item, prefix, "prefix", depth + 1);
+  if (!e || depth > 64 || e->base_ids.size() < 2) return;
+  if (e->prefix_id >= 0) {
+    add_node(item, e->prefix_id, "prefix", depth + 1);
     add_node(item, e->base_ids.back(), "appended", depth + 1);
+  } else {  // non-canonical entry: its prefix was never an entry; list its base tokens
+    for (std::size_t k = 0; k < e->base_ids.size(); ++k)
+      add_node(item, e->base_ids[k], QString("base %1 of %2").arg(k + 1).arg(e->base_ids.size()), depth + 1);
   }
-  // base token texts: a child of a single base id has no entry; name it from its parent's cut
 }
 
 void CodebookPanel::show_nesting(session::TokenId id) {

@@ -1,13 +1,15 @@
 // CodebookPanel — the codebook at the cursor step: a capacity gauge against K, a filter box, the
 // sortable table (CodebookModel behind a QSortFilterProxyModel; later rows greyed) and the nesting
 // tree, which expands the selected hypertoken into its prefix, that prefix's prefix, ... down to base
-// tokens. Selecting a row or a tree node highlights every occurrence of that id in the stream.
+// tokens (leaves show the base token's text, `#17 '·self'`). Selecting a row or a tree node highlights
+// every occurrence of that id in the stream.
 // Not the model (ui/models/codebook_model.h).
 #pragma once
 
 #include <QWidget>
 
 #include "ui/models/codebook_model.h"
+#include "ui/studio/token_info.h"
 
 class QTableView;
 class QTreeWidget;
@@ -38,6 +40,7 @@ class CodebookPanel : public QWidget {
   QLineEdit* filter_;
   QProgressBar* gauge_;
   session::TokenId tree_id_ = -1;
+  BaseTokenTexts base_texts_;
 };
 
 }  // namespace z2z::ui

@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include "core/tokenizer/display.h"
+
 namespace z2z::ui {
 
 QString visible_html(const QString& text) {
@@ -14,6 +16,53 @@ QString visible_html(const QString& text) {
   s.replace('\n', QChar(0x21B5));
   s.replace('\r', QChar(0x240D));
   return s;
+}
+
+QString visible_text(const QString& text) {
+  return QString::fromStdString(tok::visible_whitespace(text.toStdString(), false));
+}
+
+void BaseTokenTexts::reset() {
+  texts_.clear();
+  steps_ = 0;
+  prompt_ = false;
+}
+
+void BaseTokenTexts::record(session::TokenId id, std::string_view piece) {
+  if (piece.empty() || texts_.count(id)) return;
+  texts_.emplace(id, QString::fromUtf8(piece.data(), static_cast<int>(piece.size())));
+}
+
+void BaseTokenTexts::record_code(std::span<const session::TokenId> base, std::string_view text,
+                                 std::span<const std::uint32_t> cuts) {
+  if (base.empty() || cuts.size() + 1 != base.size()) return;  // no cuts recorded: pieces unknown
+  std::size_t from = 0;
+  for (std::size_t k = 0; k < base.size(); ++k) {
+    const std::size_t to = k < cuts.size() ? std::min<std::size_t>(cuts[k], text.size()) : text.size();
+    if (to < from) return;
+    record(base[k], text.substr(from, to - from));
+    from = to;
+  }
+}
+
+QString BaseTokenTexts::text(const session::Session& s, session::TokenId id) {
+  if (!prompt_ && s.prompt()) {
+    prompt_ = true;
+    const auto& pr = *s.prompt();
+    for (std::size_t j = 0; j < pr.event.codes.size() && j < pr.code_text.size() && j < pr.code_cuts.size(); ++j) {
+      const auto code = pr.event.codes[j];
+      const auto* e = s.find_entry(code);
+      const std::vector<session::TokenId> one{code};
+      record_code(e ? std::span<const session::TokenId>(e->base_ids) : std::span<const session::TokenId>(one),
+                  pr.code_text[j], pr.code_cuts[j]);
+    }
+  }
+  for (; steps_ < s.steps(); ++steps_) {
+    const auto st = s.step(steps_);
+    if (!st.special && !st.eos) record_code(st.base_ids, st.text, st.cuts);
+  }
+  const auto it = texts_.find(id);
+  return it == texts_.end() ? QString() : it->second;
 }
 
 QString entry_display(const session::Session& s, session::TokenId id) {

@@ -6,6 +6,9 @@
 
 #include <QString>
 #include <cstdint>
+#include <span>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/session/session.h"
@@ -37,5 +40,24 @@ QString info_ids(const TokenInfo& info);
 QString visible_html(const QString& text);
 // Text of a single base token (raw bytes as UTF-8, lossy) — "" if the session has no tokenizer texts.
 QString entry_display(const session::Session& s, session::TokenId id);
+// Text with whitespace glyphs as the stream view shows them (' ' '\t' '\n' '\r' -> · → ↵ ␍; not escaped).
+QString visible_text(const QString& text);
+
+// The texts of single base tokens as the session recorded them: every prompt code's and step's text
+// cut at its internal base-token boundaries (works for loaded files, which carry no tokenizer). Built
+// incrementally: a growing session only costs its new steps. reset() when the session is replaced.
+class BaseTokenTexts {
+ public:
+  void reset();
+  // "" if the session never showed the token's text on its own (no texts, or a split UTF-8 character).
+  QString text(const session::Session& s, session::TokenId id);
+
+ private:
+  void record(session::TokenId id, std::string_view piece);
+  void record_code(std::span<const session::TokenId> base, std::string_view text, std::span<const std::uint32_t> cuts);
+  std::unordered_map<session::TokenId, QString> texts_;
+  std::int64_t steps_ = 0;
+  bool prompt_ = false;
+};
 
 }  // namespace z2z::ui
