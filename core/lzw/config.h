@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,8 @@ struct LzwConfig {
   std::vector<TokenId> disabled_ids;  // any order on input; normalized() sorts, dedups, adds pad
 };
 
-// A validated configuration with O(1) disabled-id lookup. Cheap to copy for small disabled sets.
+// A validated configuration with O(1) disabled-id lookup. Cheap to copy: the disabled set and its
+// bitmap are immutable and shared between copies (a decoder per document copies its config).
 class CompressionConfig {
  public:
   // Throws z2z::Error naming the bad field (V <= 0, K < 0, S < 1, negative ids, ...).
@@ -37,12 +39,12 @@ class CompressionConfig {
   TokenId pad() const { return pad_; }
   // First id past the hypertoken range: min(V + K, INT32_MAX + 1).
   std::int64_t id_limit() const { return limit_; }
-  const std::vector<TokenId>& disabled_ids() const { return disabled_; }  // sorted, includes pad
+  const std::vector<TokenId>& disabled_ids() const { return disabled_->ids; }  // sorted, includes pad
 
   bool is_disabled(TokenId id) const {
     if (id < min_disabled_) return false;  // the common case: specials sit at the end of the vocab
     const auto u = static_cast<std::size_t>(id);
-    if (u < bitmap_bits_) return (bitmap_[u >> 6] >> (u & 63)) & 1u;
+    if (u < bitmap_bits_) return (bitmap_[u >> 6] >> (u & 63)) & 1u;  // bitmap_ points into disabled_
     return bitmap_is_complete_ ? false : is_disabled_slow(id);
   }
 
@@ -55,9 +57,13 @@ class CompressionConfig {
   std::int64_t v_, k_, limit_;
   std::int32_t s_;
   TokenId pad_;
-  std::vector<TokenId> disabled_;
+  struct DisabledSet {
+    std::vector<TokenId> ids;
+    std::vector<std::uint64_t> bitmap;  // bit i set = id i disabled, for ids < bitmap_bits
+  };
+  std::shared_ptr<const DisabledSet> disabled_;
   TokenId min_disabled_ = 0;
-  std::vector<std::uint64_t> bitmap_;
+  const std::uint64_t* bitmap_ = nullptr;
   std::size_t bitmap_bits_ = 0;
   bool bitmap_is_complete_ = true;
 };
