@@ -13,6 +13,14 @@ namespace z2z::lzw {
 // ---------------------------------------------------------------------------------------------
 namespace {
 
+// First id >= `id` that may name a new entry. Disabled ids never do: the decoder reads a disabled
+// code as a special token, so an entry under a disabled id in [V, V+K) (e.g. pad 99 with V=6, TV6)
+// could never be decoded. Encoder and decoder skip them alike, so their ids stay in step.
+std::int64_t skip_disabled(const CompressionConfig& cfg, std::int64_t id) {
+  while (id < cfg.id_limit() && cfg.is_disabled(static_cast<TokenId>(id))) ++id;  // rarely loops
+  return id;
+}
+
 struct NoTrace {
   static constexpr bool kActive = false;
 };
@@ -39,7 +47,7 @@ EncodeResult encode_impl(const CompressionConfig& cfg, std::span<const TokenId> 
   const std::size_t S = static_cast<std::size_t>(cfg.S());
   const bool truncating = opt.truncation;
   const std::size_t max_len = opt.max_length ? static_cast<std::size_t>(*opt.max_length) : 0;
-  std::int64_t next = cfg.V();
+  std::int64_t next = skip_disabled(cfg, cfg.V());
 
   // Pending base ids: buf[0..len). Its trie node is `cur` and the code emitting it is `cur_code`
   // (the base id itself when len == 1), so the fast path never looks at buf; only an insert copies
@@ -153,7 +161,7 @@ EncodeResult encode_impl(const CompressionConfig& cfg, std::span<const TokenId> 
           row->added_id = static_cast<TokenId>(next);
           row->added_seq.assign(buf, buf + len + 1);
         }
-        ++next;
+        next = skip_disabled(cfg, next + 1);
       }
       emit(cur_code);  // emit(buf); buf = [y]  (len stays < S: S >= 2 here)
       buf[0] = y;
@@ -192,7 +200,7 @@ EncodeTrace encode_trace(const CompressionConfig& config, std::span<const TokenI
 DecoderState::DecoderState(const CompressionConfig& config)
     : config_(config),
       codebook_(config.V()),
-      next_(config.V()),
+      next_(skip_disabled(config, config.V())),
       buf_(static_cast<std::size_t>(config.S()) + 1 + Codebook::kSlack, 0) {}
 
 std::vector<TokenId> DecoderState::take_created() {
@@ -211,7 +219,8 @@ void DecoderState::set_buffer(const TokenId* seq, std::size_t len, Codebook::Han
 // the "trust the received id" branch it could hand out an id that is already taken (overwriting one
 // direction of its bijection). We skip taken ids instead (docs/lzw.md, "Deviations").
 TokenId DecoderState::allocate_id() {
-  while (next_ < config_.id_limit() && codebook_.contains_id(next_)) ++next_;  // rarely loops
+  while (next_ < config_.id_limit() && codebook_.contains_id(next_))
+    next_ = skip_disabled(config_, next_ + 1);  // rarely loops
   return static_cast<TokenId>(next_);
 }
 
@@ -306,7 +315,7 @@ inline std::span<const TokenId> DecoderState::step(TokenId c) {
         buf_[buf_len_] = D[0];
         codebook_.insert_probed(probe, buf_node_, {buf_.data(), buf_len_ + 1}, id);
         if (track_created_) created_.push_back(id);
-        ++next_;
+        next_ = skip_disabled(config_, next_ + 1);
         ++consumed_;
         set_buffer(D, dlen, d_node);
         return {D, dlen};
@@ -378,7 +387,7 @@ std::span<const TokenId> DecoderState::step_slow(TokenId c) {
       else
         codebook_.insert(seq, id);
       if (track_created_) created_.push_back(id);
-      ++next_;
+      next_ = skip_disabled(config_, next_ + 1);
       set_buffer(D + j, dlen - j, j == 0 ? d_node : Codebook::kNone);
       return {D, dlen};
     }
@@ -412,7 +421,7 @@ std::span<const TokenId> DecoderState::step_unknown(TokenId c) {
   // NOTE: inserted under the RECEIVED id c (the reference trusts it, §1.4 item 5); next += 1
   buf_node_ = codebook_.insert({buf_.data(), buf_len_}, c);
   if (track_created_) created_.push_back(c);
-  ++next_;
+  next_ = skip_disabled(config_, next_ + 1);
   ++consumed_;
   return {buf_.data(), buf_len_};  // buf keeps the new entry as context
 }
