@@ -1,4 +1,4 @@
-// Studio views: stream hit-testing and virtualization, scrubber mapping, a 100k-token session
+// Studio views: stream hit-testing and virtualization, scrubber mapping, who owns the arrow keys, a 100k-token session
 // (open time, frame times while scrolling), session files with errors, and the headless screenshot
 // of the real binary (xvfb-run when available, else the offscreen platform).
 #include <gtest/gtest.h>
@@ -6,7 +6,10 @@
 #include <unistd.h>
 #include <QElapsedTimer>
 #include <QImage>
+#include <QKeyEvent>
 #include <QScrollBar>
+#include <QTableView>
+#include <QTreeWidget>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +18,7 @@
 #include "core/session/session_file.h"
 #include "studio/studio_app.h"
 #include "support/run.h"
+#include "ui/panels/codebook_panel.h"
 #include "ui/panels/stream_panel.h"
 #include "ui/studio/main_window.h"
 #include "ui/widgets/stream_view.h"
@@ -169,4 +173,83 @@ TEST(Headless, ScreenshotOfAGeneration) {
   EXPECT_GT(colours.size(), 200u);
   EXPECT_TRUE(r.err.find("40 steps") != std::string::npos || r.err.find("steps)") != std::string::npos) << r.err;
   fs::remove_all(tmp);
+}
+
+namespace {
+// A key press as the focus widget receives it: non-spontaneous key events go through the shortcut
+// override first (QApplication::notify), exactly like typed keys.
+void press(Qt::Key key) {
+  QWidget* f = QApplication::focusWidget();
+  ASSERT_NE(f, nullptr);
+  QKeyEvent down(QEvent::KeyPress, key, Qt::NoModifier);
+  QApplication::sendEvent(f, &down);
+  QKeyEvent up(QEvent::KeyRelease, key, Qt::NoModifier);
+  QApplication::sendEvent(f, &up);
+}
+}  // namespace
+
+// ←/→ step the timeline window-wide, but inside a table or tree the arrows move its selection, and in
+// the stream view they move between tokens; the cursor only moves when neither has focus.
+TEST(Shortcuts, ArrowKeysBelongToTheFocusedTableOrStream) {
+  test::studio_app();
+  StudioOptions o;
+  o.restore_layout = false;
+  MainWindow w(o);
+  w.resize(1400, 900);
+  w.show();
+  QApplication::setActiveWindow(&w);
+  QApplication::processEvents();
+  auto* ctx = w.context();
+  ctx->set_session(test::repetitive_session(400), "keys");
+  ctx->set_cursor(50);
+  ASSERT_GT(ctx->steps(), 60);
+
+  // a focused table: Down/Right move its current index, not the cursor
+  QTableView* table = w.codebook_panel()->table();
+  ASSERT_GT(table->model()->rowCount(), 3);
+  table->setFocus();
+  QApplication::processEvents();
+  ASSERT_EQ(QApplication::focusWidget(), table);
+  table->setCurrentIndex(table->model()->index(0, 0));
+  press(Qt::Key_Down);
+  EXPECT_EQ(table->currentIndex().row(), 1);
+  press(Qt::Key_Right);
+  EXPECT_EQ(table->currentIndex().column(), 1);
+  press(Qt::Key_Left);
+  EXPECT_EQ(table->currentIndex().column(), 0);
+  EXPECT_EQ(ctx->cursor(), 50);
+
+  // the nesting tree too
+  QTreeWidget* tree = w.codebook_panel()->tree();
+  ASSERT_GT(tree->topLevelItemCount(), 0);  // the table's current row filled it
+  tree->setFocus();
+  tree->setCurrentItem(tree->topLevelItem(0));
+  press(Qt::Key_Down);
+  EXPECT_NE(tree->currentItem(), tree->topLevelItem(0));
+  press(Qt::Key_Right);
+  EXPECT_EQ(ctx->cursor(), 50);
+
+  // the stream view: arrows move the selected token
+  auto* view = w.stream_panel()->view();
+  view->setFocus();
+  ctx->set_selected_item(10);
+  press(Qt::Key_Right);
+  EXPECT_EQ(ctx->selected_item(), 11);
+  press(Qt::Key_Left);
+  press(Qt::Key_Left);
+  EXPECT_EQ(ctx->selected_item(), 9);
+  EXPECT_EQ(ctx->cursor(), 50);
+
+  // anywhere else (the dashboard) ←/→ step the timeline
+  QWidget* dash = w.panel("dashboard");
+  dash->setFocusPolicy(Qt::StrongFocus);
+  dash->setFocus();
+  QApplication::processEvents();
+  ASSERT_EQ(QApplication::focusWidget(), dash);
+  press(Qt::Key_Right);
+  EXPECT_EQ(ctx->cursor(), 51);
+  press(Qt::Key_Left);
+  press(Qt::Key_Left);
+  EXPECT_EQ(ctx->cursor(), 49);
+  EXPECT_EQ(ctx->selected_item(), 9);
 }

@@ -26,6 +26,7 @@ class CodebookPanel : public QWidget {
   explicit CodebookPanel(SessionContext* ctx, QWidget* parent = nullptr);
   CodebookModel* model() const { return model_; }
   QTreeWidget* tree() const { return tree_; }
+  QTableView* table() const { return table_; }
   void show_nesting(session::TokenId id);
   void set_reduced_motion(bool on) { model_->set_reduced_motion(on); }
 

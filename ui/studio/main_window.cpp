@@ -1,6 +1,8 @@
 // MainWindow: docks, menus, generation wiring, files, exports, themes.
 #include "ui/studio/main_window.h"
 
+#include <QAbstractItemView>
+#include <QAbstractSlider>
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
@@ -11,6 +13,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -204,6 +207,7 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
           [this] { setWindowTitle(ctx_->title().isEmpty() ? "zip2zip studio" : ctx_->title() + " — zip2zip studio"); });
 
   build_menus();
+  qApp->installEventFilter(this);  // navigation keys in tables (eventFilter)
   QSettings st;
   if (options.restore_layout) {  // headless runs are reproducible: no saved layout or run settings
     prompt_->load_settings();
@@ -216,6 +220,21 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
 }
 
 MainWindow::~MainWindow() = default;
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+  if (event->type() == QEvent::ShortcutOverride &&
+      (qobject_cast<QAbstractItemView*>(watched) || qobject_cast<QAbstractSlider*>(watched))) {
+    const auto* k = static_cast<QKeyEvent*>(event);
+    const bool nav = k->key() == Qt::Key_Left || k->key() == Qt::Key_Right || k->key() == Qt::Key_Up ||
+                     k->key() == Qt::Key_Down || k->key() == Qt::Key_Home || k->key() == Qt::Key_End ||
+                     k->key() == Qt::Key_PageUp || k->key() == Qt::Key_PageDown;
+    if (nav && (k->modifiers() & ~(Qt::ShiftModifier | Qt::KeypadModifier)) == 0) {
+      event->accept();  // the widget gets the key press; the timeline shortcut does not fire
+      return true;
+    }
+  }
+  return QMainWindow::eventFilter(watched, event);
+}
 
 QDockWidget* MainWindow::add_dock(QWidget* w, const QString& name, const QString& title, Qt::DockWidgetArea area) {
   auto* d = new QDockWidget(QString(title).replace("&&", "&"), this);
@@ -334,7 +353,8 @@ void MainWindow::build_menus() {
     QMessageBox::about(this, "zip2zip studio",
                        "zip2zip studio " Z2Z_VERSION
                        "<br>See the vocabulary grow: LZW hypertokens, live.<br>"
-                       "Generate: Ctrl+Enter · Stop: Esc · Scrub: ←/→, Space, Home/End");
+                       "Generate: Ctrl+Enter · Stop: Esc · Scrub: ←/→, Space, Home/End (arrows move "
+                       "the selection while the stream, a table or a text field has focus)");
   });
 }
 

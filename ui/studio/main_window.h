@@ -79,6 +79,9 @@ class MainWindow : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent*) override;
+  // Arrow/Home/End/Page keys belong to a focused table, tree or slider, not to the window-wide
+  // timeline shortcuts (ShortcutOverride accepted for them; the stream view does the same itself).
+  bool eventFilter(QObject* watched, QEvent* event) override;
   void dragEnterEvent(QDragEnterEvent*) override;
   void dropEvent(QDropEvent*) override;
 
