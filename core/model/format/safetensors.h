@@ -45,6 +45,10 @@ struct TensorView {
 class SafetensorsFile {
  public:
   static std::shared_ptr<SafetensorsFile> open(const std::filesystem::path& path);  // throws z2z::Error
+  // The same parse and validation over a file image held in memory (the bytes are copied; `name` stands
+  // for the path in errors). For tests and fuzzing.
+  static std::shared_ptr<SafetensorsFile> from_bytes(std::span<const std::byte> bytes,
+                                                     const std::filesystem::path& name);
 
   ~SafetensorsFile();
   SafetensorsFile(const SafetensorsFile&) = delete;
@@ -59,9 +63,11 @@ class SafetensorsFile {
 
  private:
   SafetensorsFile() = default;
+  void parse(const std::byte* bytes, std::uint64_t size);  // header + views over bytes[0, size)
 
   std::filesystem::path path_;
   std::unique_ptr<MappedFile> map_;
+  std::vector<std::byte> owned_;  // from_bytes: the file image (never resized after parse)
   std::map<std::string, TensorView, std::less<>> tensors_;
   std::map<std::string, std::string> metadata_;
 };

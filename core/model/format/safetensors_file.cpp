@@ -92,9 +92,21 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::filesystem::pa
   std::shared_ptr<SafetensorsFile> f(new SafetensorsFile());
   f->path_ = path;
   f->map_ = std::make_unique<MappedFile>(path);
-  const std::string file = path.string();
-  const std::byte* bytes = f->map_->data();
-  const std::uint64_t size = f->map_->size();
+  f->parse(f->map_->data(), f->map_->size());
+  return f;
+}
+
+std::shared_ptr<SafetensorsFile> SafetensorsFile::from_bytes(std::span<const std::byte> bytes,
+                                                             const std::filesystem::path& name) {
+  std::shared_ptr<SafetensorsFile> f(new SafetensorsFile());
+  f->path_ = name;
+  f->owned_.assign(bytes.begin(), bytes.end());
+  f->parse(f->owned_.data(), f->owned_.size());
+  return f;
+}
+
+void SafetensorsFile::parse(const std::byte* bytes, std::uint64_t size) {
+  const std::string file = path_.string();
 
   if (size < 8) fail("{}: file is {} bytes, too short for a safetensors header (needs at least 8)", file, size);
   std::uint64_t header_len = 0;
@@ -116,13 +128,13 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::filesystem::pa
       if (!it->is_object()) fail("{}: '__metadata__' must be an object of strings", file);
       for (auto m = it->begin(); m != it->end(); ++m) {
         if (!m->is_string()) fail("{}: '__metadata__' must be an object of strings ('{}' is not)", file, m.key());
-        f->metadata_[m.key()] = m->get<std::string>();
+        metadata_[m.key()] = m->get<std::string>();
       }
       continue;
     }
     TensorView v = parse_entry(file, it.key(), *it, data, data_size);
     const auto begin = static_cast<std::uint64_t>(v.data - data);
-    const auto pos = f->tensors_.emplace(it.key(), std::move(v)).first;
+    const auto pos = tensors_.emplace(it.key(), std::move(v)).first;
     if (pos->second.nbytes > 0) ranges.push_back(Range{begin, begin + pos->second.nbytes, &pos->first});
   }
 
@@ -134,7 +146,6 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::filesystem::pa
       fail("{}: tensors '{}' [{}, {}] and '{}' [{}, {}] overlap", file, *a.name, a.begin, a.end, *b.name, b.begin,
            b.end);
   }
-  return f;
 }
 
 SafetensorsFile::~SafetensorsFile() = default;
