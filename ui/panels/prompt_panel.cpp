@@ -1,5 +1,6 @@
 // PromptPanel: the run settings form.
 #include "ui/panels/prompt_panel.h"
+#include "ui/studio/theme.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -131,11 +132,12 @@ void PromptPanel::check_model_dir() {
   if (d.isEmpty()) {
     model_status_->setText("<i>choose a model directory</i>");
   } else if (!QFileInfo(d).isDir()) {
-    model_status_->setText(QString("<span style='color:#c0392b'>%1 does not exist (yet): the demo models are "
-                                   "committed with the training job — pick another model or open a session.</span>")
-                               .arg(d.toHtmlEscaped()));
+    model_status_->setText(error_html(QString("%1 does not exist (yet): the demo models are "
+                                              "committed with the training job — pick another model or open a "
+                                              "session.")
+                                          .arg(d.toHtmlEscaped())));
   } else if (!QFileInfo(d + "/config.json").exists() && !QFileInfo(d + "/zip2zip_config.json").exists()) {
-    model_status_->setText("<span style='color:#c0392b'>no config.json in this directory</span>");
+    model_status_->setText(error_html("no config.json in this directory"));
   } else {
     model_status_->setText(QFileInfo(d + "/tokenizer.json").exists() ? "ready (with tokenizer)"
                                                                      : "ready (no tokenizer.json: prompt with ids)");

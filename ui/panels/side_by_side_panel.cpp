@@ -1,5 +1,6 @@
 // SideBySidePanel: two models, one prompt, equal-pace replay.
 #include "ui/panels/side_by_side_panel.h"
+#include "ui/studio/theme.h"
 
 #include <QFileInfo>
 #include <QGridLayout>
@@ -84,7 +85,7 @@ SideBySidePanel::SideBySidePanel(const QString& left_model, const QString& right
       done();
     });
     connect(c.gen, &GenerationController::failed, this, [this, i, done](const QString& m) {
-      col_[i].label->setText("<span style='color:#c0392b'>" + m.toHtmlEscaped() + "</span>");
+      col_[i].label->setText(error_html(m.toHtmlEscaped()));
       done();
     });
     connect(c.ctx, &SessionContext::cursorChanged, this, &SideBySidePanel::update_labels);
@@ -119,8 +120,7 @@ void SideBySidePanel::run(const GenerationRequest& request) {
     GenerationRequest rq = request;
     rq.model_dir = c.model->text().trimmed();
     if (!QFileInfo(rq.model_dir).isDir()) {
-      c.label->setText(
-          QString("<span style='color:#c0392b'>%1 does not exist</span>").arg(rq.model_dir.toHtmlEscaped()));
+      c.label->setText(error_html(QString("%1 does not exist").arg(rq.model_dir.toHtmlEscaped())));
       continue;
     }
     rq.tokenizer.clear();

@@ -2,8 +2,12 @@
 #include "ui/panels/timeline_panel.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
+#include <QImage>
 #include <QLabel>
+#include <QPainter>
+#include <QPixmap>
 #include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -19,7 +23,8 @@ TimelinePanel::TimelinePanel(SessionContext* ctx, QWidget* parent) : QWidget(par
   auto* row = new QHBoxLayout;
   auto button = [&](QStyle::StandardPixmap icon, const QString& name, auto fn) {
     auto* b = new QToolButton;
-    b->setIcon(style()->standardIcon(icon));
+    b->setProperty("z2z_icon", int(icon));
+    buttons_.push_back(b);
     b->setToolTip(name);
     b->setAccessibleName(name);
     connect(b, &QToolButton::clicked, this, fn);
@@ -59,7 +64,38 @@ TimelinePanel::TimelinePanel(SessionContext* ctx, QWidget* parent) : QWidget(par
   connect(ctx_, &SessionContext::cursorChanged, this, &TimelinePanel::refresh);
   connect(ctx_, &SessionContext::grew, this, &TimelinePanel::refresh);
   connect(ctx_, &SessionContext::loaded, this, &TimelinePanel::refresh);
+  retint();
   refresh();
+}
+
+// The style's media icons are drawn in one dark grey: repaint them in the palette's button text colour,
+// so they stay visible on dark and high-contrast themes.
+void TimelinePanel::retint() {
+  const QColor c = palette().color(QPalette::ButtonText);
+  for (QToolButton* b : buttons_) {
+    auto sp = QStyle::StandardPixmap(b->property("z2z_icon").toInt());
+    if (b == play_ && timer_.isActive()) sp = QStyle::SP_MediaPause;
+    QImage img = style()->standardIcon(sp).pixmap(QSize(16, 16)).toImage().convertToFormat(QImage::Format_ARGB32);
+    QPainter p(&img);
+    p.setCompositionMode(QPainter::CompositionMode_SourceIn);
+    p.fillRect(img.rect(), c);
+    p.end();
+    QIcon icon(QPixmap::fromImage(img));
+    QColor d = c;
+    d.setAlphaF(0.45);
+    QImage dis = img;
+    QPainter pd(&dis);
+    pd.setCompositionMode(QPainter::CompositionMode_SourceIn);
+    pd.fillRect(dis.rect(), d);
+    pd.end();
+    icon.addPixmap(QPixmap::fromImage(dis), QIcon::Disabled);
+    b->setIcon(icon);
+  }
+}
+
+void TimelinePanel::changeEvent(QEvent* e) {
+  QWidget::changeEvent(e);
+  if (e->type() == QEvent::PaletteChange || e->type() == QEvent::StyleChange) retint();
 }
 
 void TimelinePanel::refresh() {
@@ -69,11 +105,11 @@ void TimelinePanel::refresh() {
 void TimelinePanel::toggle_play() {
   if (timer_.isActive()) {
     timer_.stop();
-    play_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    retint();
   } else {
     if (ctx_->cursor() >= ctx_->steps()) ctx_->set_cursor(0);
     timer_.start();
-    play_->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
+    retint();
   }
 }
 

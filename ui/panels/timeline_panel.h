@@ -6,6 +6,7 @@
 
 #include <QTimer>
 #include <QWidget>
+#include <vector>
 
 #include "ui/studio/session_context.h"
 
@@ -28,8 +29,13 @@ class TimelinePanel : public QWidget {
   bool playing() const { return timer_.isActive(); }
   TimelineBar* bar() const { return bar_; }
 
+ protected:
+  void changeEvent(QEvent* e) override;
+
  private:
   void refresh();
+  void retint();
+  std::vector<QToolButton*> buttons_;
   SessionContext* ctx_;
   TimelineBar* bar_;
   QLabel* label_;

@@ -1,5 +1,6 @@
 // MainWindow: docks, menus, generation wiring, files, exports, themes.
 #include "ui/studio/main_window.h"
+#include "ui/studio/theme.h"
 
 #include <QAbstractItemView>
 #include <QAbstractSlider>
@@ -54,47 +55,6 @@ QString default_teaching_tokenizer(const StudioOptions& o) {
   return {};
 }
 
-QPalette theme_palette(Theme t) {
-  QPalette p;
-  if (t == Theme::Dark) {
-    p.setColor(QPalette::Window, QColor(37, 37, 40));
-    p.setColor(QPalette::WindowText, QColor(225, 225, 225));
-    p.setColor(QPalette::Base, QColor(27, 27, 30));
-    p.setColor(QPalette::AlternateBase, QColor(44, 44, 48));
-    p.setColor(QPalette::ToolTipBase, QColor(50, 50, 55));
-    p.setColor(QPalette::ToolTipText, QColor(235, 235, 235));
-    p.setColor(QPalette::Text, QColor(225, 225, 225));
-    p.setColor(QPalette::Button, QColor(48, 48, 52));
-    p.setColor(QPalette::ButtonText, QColor(225, 225, 225));
-    p.setColor(QPalette::Highlight, QColor(86, 156, 214));
-    p.setColor(QPalette::HighlightedText, Qt::black);
-    p.setColor(QPalette::Mid, QColor(70, 70, 75));
-    p.setColor(QPalette::PlaceholderText, QColor(140, 140, 140));
-    p.setColor(QPalette::Link, QColor(100, 170, 240));
-    p.setColor(QPalette::Disabled, QPalette::Text, QColor(110, 110, 110));
-    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(110, 110, 110));
-    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(110, 110, 110));
-  } else if (t == Theme::HighContrast) {
-    p.setColor(QPalette::Window, Qt::black);
-    p.setColor(QPalette::WindowText, Qt::white);
-    p.setColor(QPalette::Base, Qt::black);
-    p.setColor(QPalette::AlternateBase, QColor(30, 30, 30));
-    p.setColor(QPalette::Text, Qt::white);
-    p.setColor(QPalette::Button, Qt::black);
-    p.setColor(QPalette::ButtonText, Qt::white);
-    p.setColor(QPalette::Highlight, QColor(255, 255, 0));
-    p.setColor(QPalette::HighlightedText, Qt::black);
-    p.setColor(QPalette::ToolTipBase, Qt::black);
-    p.setColor(QPalette::ToolTipText, Qt::white);
-    p.setColor(QPalette::Mid, QColor(160, 160, 160));
-    p.setColor(QPalette::PlaceholderText, QColor(200, 200, 200));
-    p.setColor(QPalette::Disabled, QPalette::Text, QColor(150, 150, 150));
-  } else {
-    p = QApplication::style()->standardPalette();
-    p.setColor(QPalette::Mid, QColor(205, 205, 210));
-  }
-  return p;
-}
 }  // namespace
 
 MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWindow(parent), options_(options) {
@@ -191,7 +151,7 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     pending_branch_.reset();
     ctx_->set_generating(false);
     prompt_->set_running(false);
-    prompt_->set_status("<span style='color:#c0392b'>" + m.toHtmlEscaped() + "</span>");
+    prompt_->set_status(error_html(m.toHtmlEscaped()));
     error_dialog("Generation failed", m);
     Q_EMIT runFinished(false);
   });
@@ -571,7 +531,10 @@ void MainWindow::set_theme(Theme t) {
   QApplication::setStyle(QStyleFactory::create("Fusion"));
   QApplication::setPalette(theme_palette(effective));
   dashboard_->set_dark(effective != Theme::Light);
-  stream_->view()->set_background(effective == Theme::Light ? QColor(Qt::white) : QColor(30, 30, 34));
+  stream_->view()->set_background(effective == Theme::Light          ? QColor(Qt::white)
+                                  : effective == Theme::HighContrast ? QColor(Qt::black)
+                                                                     : QColor(30, 30, 34));
+  stream_->view()->set_ghost_opacity(effective == Theme::HighContrast ? 0.5 : 0.22);
   update();
 }
 

@@ -13,6 +13,7 @@
 
 #include "ui/studio/generation_worker.h"
 #include "ui/studio/session_context.h"
+#include "ui/studio/theme.h"
 
 class QDockWidget;
 class QLabel;
@@ -28,8 +29,6 @@ class TimelinePanel;
 class InspectorPanel;
 class TeachingPanel;
 class SideBySidePanel;
-
-enum class Theme { System, Light, Dark, HighContrast };
 
 struct StudioOptions {
   QString source_dir;         // for default paths (demo models, shared tokenizers)

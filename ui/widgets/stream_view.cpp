@@ -72,6 +72,11 @@ void StreamView::set_font_point_size(qreal pt) {
   viewport()->update();
 }
 
+void StreamView::set_ghost_opacity(qreal o) {
+  ghost_opacity_ = o;
+  viewport()->update();
+}
+
 void StreamView::set_background(QColor c) {
   background_ = c;
   viewport()->update();
@@ -302,7 +307,7 @@ void StreamView::paintEvent(QPaintEvent*) {
         p.setBrush(hl_color);
         p.drawRoundedRect(moved.rect.adjusted(-2, -2, 2, 2), 4, 4);
       }
-      p.setOpacity(item >= limit ? 0.22 : 1.0);
+      p.setOpacity(item >= limit ? ghost_opacity_ : 1.0);
       paint_item_box(p, moved, it, item, alt_[static_cast<std::size_t>(item)] != 0);
       p.setOpacity(1.0);
       if (item == sel) {

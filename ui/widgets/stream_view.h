@@ -36,6 +36,9 @@ class StreamView : public QAbstractScrollArea {
   bool visible_whitespace() const { return whitespace_; }
   void set_font_point_size(qreal pt);
   void set_background(QColor c);
+  // Opacity of the items after the cursor (ghosted): 0.22 by default, higher in high contrast.
+  void set_ghost_opacity(qreal o);
+  qreal ghost_opacity() const { return ghost_opacity_; }
 
   // Hit testing in viewport coordinates (-1: none). Lays out the blocks it needs.
   std::int64_t item_at(QPoint viewport_pos);
@@ -91,6 +94,7 @@ class StreamView : public QAbstractScrollArea {
   ColorMode mode_ = ColorMode::Kind;
   bool whitespace_ = false;
   QColor background_;
+  qreal ghost_opacity_ = 0.22;
   std::vector<Block> blocks_;
   std::vector<std::uint8_t> alt_;  // per item: base-chip alternation parity
   std::int64_t items_ = 0;
