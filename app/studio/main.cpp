@@ -3,6 +3,7 @@
 // grabs the window (or one panel) to PNG and exits:
 //   z2z-studio [SESSION] [--model DIR] [--prompt T] [--screenshot OUT.png] [--step N] [--panel NAME]
 //              [--size WxH] [--theme dark] [--max-tokens N] [--teach TEXT] [--presentation]
+//              [--recover | --no-recover]
 // Exit codes: 0 ok, 1 failure (generation/open/screenshot), 2 bad arguments. Not a panel.
 #include <QApplication>
 #include <QCommandLineParser>
@@ -64,8 +65,10 @@ int main(int argc, char** argv) {
                                   "select stream item N, or the first hypertoken after it (pins the inspector)", "N");
   const QCommandLineOption fresh("fresh", "ignore the saved layout and settings");
   const QCommandLineOption present("presentation", "presentation mode (large fonts, chrome hidden, 16:9 frame)");
-  for (const auto& o :
-       {model, prompt, max_tokens, temperature, teach, shot, step, panel, size, theme, select, fresh, present})
+  const QCommandLineOption recover("recover", "open the autosave a crash left behind, without asking");
+  const QCommandLineOption no_recover("no-recover", "delete the autosave a crash left behind, without asking");
+  for (const auto& o : {model, prompt, max_tokens, temperature, teach, shot, step, panel, size, theme, select, fresh,
+                        present, recover, no_recover})
     cli.addOption(o);
   cli.process(app);
 
@@ -77,6 +80,17 @@ int main(int argc, char** argv) {
   const bool headless = cli.isSet(shot);
   opts.restore_layout = !headless && !cli.isSet(fresh);
   if (headless) qputenv("Z2Z_STUDIO_NO_DIALOGS", "1");
+  if (cli.isSet(recover) && cli.isSet(no_recover)) {
+    std::fprintf(stderr, "z2z-studio: --recover and --no-recover exclude each other\n");
+    return 2;
+  }
+  // Autosave (docs/studio.md): the app writes one; headless runs never write it and leave an existing
+  // one alone unless told (--recover opens it, --no-recover deletes it); otherwise a dialog asks.
+  opts.autosave = !headless;
+  opts.recovery = cli.isSet(recover)      ? Recovery::Recover
+                  : cli.isSet(no_recover) ? Recovery::Discard
+                  : headless              ? Recovery::Ignore
+                                          : Recovery::Ask;
 
   MainWindow w(opts);
   if (headless) w.codebook_panel()->set_reduced_motion(true);  // no half-faded row flash in pictures

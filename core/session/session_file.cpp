@@ -122,9 +122,9 @@ void write_step(W& w, const Session& s, std::int64_t i) {
 
 }  // namespace
 
-std::string to_json(const Session& s) {
-  std::string o;
-  o.reserve(static_cast<std::size_t>(s.steps()) * 160 + 4096);
+namespace {
+// Everything before the first step: format, version, run, prompt, `"steps":[` and a newline.
+void write_head(std::string& o, const Session& s) {
   W w{o};
   o += '{';
   w.key("format"), w.str(kFormatName), o += ',';
@@ -161,10 +161,11 @@ std::string to_json(const Session& s) {
   }
   o += ",\n";
   w.key("steps"), o += "[\n";
-  for (std::int64_t i = 0; i < s.steps(); ++i) {
-    write_step(w, s, i);
-    o += i + 1 < s.steps() ? ",\n" : "\n";
-  }
+}
+// After the last step: the end of the steps array and the finish record.
+void write_tail(std::string& o, const Session& s) {
+  W w{o};
+  if (s.steps() > 0) o += '\n';
   o += "],\n";
   w.key("finish");
   if (const auto& f = s.finish()) {
@@ -182,10 +183,73 @@ std::string to_json(const Session& s) {
     o += "null";
   }
   o += "}\n";
+}
+// Steps [from, to): each after a ",\n" separator except step 0.
+void write_steps(std::string& o, const Session& s, std::int64_t from, std::int64_t to) {
+  W w{o};
+  for (std::int64_t i = from; i < to; ++i) {
+    if (i) o += ",\n";
+    write_step(w, s, i);
+  }
+}
+}  // namespace
+
+std::string to_json(const Session& s) {
+  std::string o;
+  o.reserve(static_cast<std::size_t>(s.steps()) * 160 + 4096);
+  write_head(o, s);
+  write_steps(o, s, 0, s.steps());
+  write_tail(o, s);
   return o;
 }
 
+std::string JsonSnapshots::Snapshot::text() const {
+  std::size_t n = head.size() + tail.size();
+  for (const auto& c : chunks) n += c->size();
+  std::string o;
+  o.reserve(n);
+  o += head;
+  for (const auto& c : chunks) o += *c;
+  o += tail;
+  return o;
+}
+
+void JsonSnapshots::reset() {
+  session_ = nullptr;
+  chunks_.clear();
+  steps_ = 0;
+}
+
+bool JsonSnapshots::serialize(const Session& s, std::int64_t max_steps) {
+  if (session_ != &s || s.steps() < steps_) {
+    reset();
+    session_ = &s;
+  }
+  const std::int64_t to = max_steps < 0 ? s.steps() : std::min(s.steps(), steps_ + max_steps);
+  if (to > steps_) {
+    auto chunk = std::make_shared<std::string>();
+    chunk->reserve(static_cast<std::size_t>(to - steps_) * 160);
+    write_steps(*chunk, s, steps_, to);
+    chunks_.push_back(std::move(chunk));
+    steps_ = to;
+  }
+  return steps_ == s.steps();
+}
+
+JsonSnapshots::Snapshot JsonSnapshots::snapshot(const Session& s) {
+  serialize(s);
+  Snapshot snap;
+  write_head(snap.head, s);
+  snap.chunks = chunks_;
+  write_tail(snap.tail, s);
+  snap.steps = steps_;
+  return snap;
+}
+
 void save(const Session& s, const std::filesystem::path& path) { write_file_atomic(path, to_json(s)); }
+void save(const JsonSnapshots::Snapshot& snap, const std::filesystem::path& path) {
+  write_file_atomic(path, snap.text());
+}
 
 // ---------------------------------------------------------------------------------------------
 // reader

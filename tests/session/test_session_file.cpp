@@ -3,8 +3,13 @@
 // events) gives a z2z::Error naming the field and never crashes.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include <nlohmann/json.hpp>
 
@@ -175,4 +180,83 @@ TEST(SessionFile, AnyKeyOrderLoads) {
   for (const char* key : {"steps", "finish", "prompt", "run", "version", "format"}) k[key] = j[key];
   const Session back = session::from_json(k.dump());
   EXPECT_EQ(session::to_json(back), a);
+}
+
+// A kill -9 in the middle of a save leaves the previous file intact: a child process saves two
+// different large sessions over the same path in a loop and is killed at random moments; after each
+// kill the file must load and be exactly one of the two (never a mix, never truncated).
+TEST(SessionFile, KillDuringSaveLeavesAWholeFile) {
+  const auto dir = std::filesystem::temp_directory_path() / ("z2z_kill_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "s.json";
+  const Session a = sample(3000), b = sample(2000);
+  const std::string ja = session::to_json(a), jb = session::to_json(b);
+  session::save(a, path);
+  std::mt19937 rng(5);
+  int saw_a = 0, saw_b = 0;
+  for (int round = 0; round < 20; ++round) {
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      for (int i = 0;; ++i) session::save(i % 2 ? a : b, path);  // until killed
+    }
+    ::usleep(static_cast<useconds_t>(2000 + rng() % 40000));
+    ASSERT_EQ(::kill(child, SIGKILL), 0);
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status));
+    const std::string now = session::to_json(session::load(path));  // throws if half-written
+    EXPECT_TRUE(now == ja || now == jb) << "round " << round;
+    saw_a += now == ja;
+    saw_b += now == jb;
+  }
+  EXPECT_EQ(saw_a + saw_b, 20);
+  // Some kills land mid-write (the rest while serializing): each leaves its temporary behind (the target is never
+  // touched).
+  int temporaries = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir)) temporaries += e.path() != path;
+  EXPECT_GE(temporaries, 1) << "no kill interrupted a write: the test proved nothing";
+  std::filesystem::remove_all(dir);
+}
+
+// The incremental writer (studio autosave) gives exactly to_json at every point of a growing session,
+// serializing each step once; slices catch a long session up; another session starts over.
+TEST(SessionFile, IncrementalSnapshotsEqualToJson) {
+  const Session full = sample(60);
+  Session grow(full.info(),
+               [](std::int32_t id) { return id == 0 ? std::string("</s>") : std::string(1, char('a' + id)); });
+  session::JsonSnapshots js;
+  EXPECT_EQ(js.snapshot(grow).text(), session::to_json(grow));  // empty: no prompt, no steps
+  grow.append_prompt(full.prompt()->event);
+  EXPECT_EQ(js.snapshot(grow).text(), session::to_json(grow));
+  std::size_t chunks = 0;
+  for (std::int64_t i = 0; i < full.steps(); ++i) {
+    grow.append_step(full.step_event(i));
+    if (i % 7 == 3) {
+      const auto snap = js.snapshot(grow);
+      EXPECT_EQ(snap.steps, grow.steps());
+      EXPECT_GT(snap.chunks.size(), chunks);  // only the new steps were serialized, in a new chunk
+      chunks = snap.chunks.size();
+      EXPECT_EQ(snap.text(), session::to_json(grow)) << i;
+    }
+  }
+  grow.append_finish(*full.finish());
+  EXPECT_EQ(js.snapshot(grow).text(), session::to_json(full));
+  EXPECT_EQ(js.snapshot(grow).text(), session::to_json(grow));
+
+  // slices: at most 8 steps per call until caught up
+  session::JsonSnapshots sliced;
+  int calls = 1;
+  while (!sliced.serialize(full, 8)) ++calls;
+  EXPECT_EQ(calls, static_cast<int>((full.steps() + 7) / 8));
+  EXPECT_EQ(sliced.serialized_steps(), full.steps());
+  EXPECT_EQ(sliced.snapshot(full).text(), session::to_json(full));
+  // a different session starts over
+  const Session other = sample(20);
+  EXPECT_EQ(sliced.snapshot(other).text(), session::to_json(other));
+  // and the snapshot saves atomically like save()
+  const auto path = std::filesystem::temp_directory_path() / "z2z_snapshot_save.json";
+  session::save(sliced.snapshot(other), path);
+  EXPECT_EQ(session::to_json(session::load(path)), session::to_json(other));
+  std::filesystem::remove(path);
 }

@@ -2,6 +2,7 @@
 #include "ui/studio/main_window.h"
 #include "ui/studio/theme.h"
 
+#include <QAbstractButton>
 #include <QAbstractItemView>
 #include <QAbstractSlider>
 #include <QAction>
@@ -16,16 +17,19 @@
 #include <QFileInfo>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPainter>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
 #include <QStyleFactory>
 #include <QSvgGenerator>
 #include <QTextStream>
+#include <QTimer>
 #include <QUrl>
 #include <utility>
 
@@ -166,6 +170,12 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
   connect(ctx_, &SessionContext::loaded, this,
           [this] { setWindowTitle(ctx_->title().isEmpty() ? "zip2zip studio" : ctx_->title() + " — zip2zip studio"); });
 
+  autosaver_ =
+      new Autosaver(ctx_, options.autosave_path.isEmpty() ? Autosaver::default_path() : options.autosave_path, this);
+  connect(this, &MainWindow::runFinished, autosaver_, &Autosaver::save_now);
+  connect(autosaver_, &Autosaver::failed, this,
+          [this](const QString& m) { status_->setText("autosave failed: " + m); });
+
   build_menus();
   qApp->installEventFilter(this);  // navigation keys in tables (eventFilter)
   QSettings st;
@@ -177,6 +187,51 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
   const int th = options.restore_layout ? st.value("view/theme", 0).toInt() : 0;
   set_theme(Theme(std::clamp(th, 0, 3)));
   last_dir_ = st.value("files/last_dir", QDir::homePath()).toString();
+  start_recovery(options.recovery);
+  autosaver_->set_enabled(options.autosave);
+}
+
+void MainWindow::start_recovery(Recovery r) {
+  const QString path = autosaver_->path();
+  if (r == Recovery::Ignore || !Autosaver::exists(path)) return;
+  if (r == Recovery::Recover) {
+    recover_autosave();
+  } else if (r == Recovery::Discard) {
+    QFile::remove(path);
+  } else if (!qEnvironmentVariableIsSet("Z2Z_STUDIO_NO_DIALOGS")) {  // Ask, once the window is up
+    QTimer::singleShot(0, this, [this, path] {
+      QMessageBox box(QMessageBox::Question, "Recover session",
+                      QString("Recover the unsaved session from %1?")
+                          .arg(QLocale().toString(Autosaver::written_at(path), QLocale::ShortFormat)),
+                      QMessageBox::NoButton, this);
+      box.setInformativeText("zip2zip studio did not shut down cleanly; it autosaved the session to " + path + ".");
+      auto* recover = box.addButton("Recover", QMessageBox::AcceptRole);
+      box.addButton("Discard", QMessageBox::DestructiveRole);
+      box.setDefaultButton(recover);
+      box.exec();
+      if (box.clickedButton() == static_cast<QAbstractButton*>(recover))
+        recover_autosave();
+      else
+        QFile::remove(path);
+    });
+  }
+}
+
+bool MainWindow::recover_autosave() {
+  const QString path = autosaver_->path();
+  if (!Autosaver::exists(path)) return false;
+  try {
+    auto s = std::make_shared<session::Session>(session::load(path.toStdString()));
+    const QString when = QLocale().toString(Autosaver::written_at(path), QLocale::ShortFormat);
+    ctx_->set_session(s, "recovered session (" + when + ")", true);
+    autosaver_->mark_unmodified();  // the file stays until a clean shutdown or a save
+    status_->setText(
+        QString("recovered the autosaved session from %1 (%2 steps) — save it with Ctrl+S").arg(when).arg(s->steps()));
+    return true;
+  } catch (const std::exception& e) {
+    error_dialog("Recover session", QString::fromStdString(e.what()));
+    return false;
+  }
 }
 
 MainWindow::~MainWindow() = default;
@@ -390,6 +445,7 @@ bool MainWindow::open_session(const QString& path, QString* error) {
   try {
     auto s = std::make_shared<session::Session>(session::load(path.toStdString()));
     ctx_->set_session(s, QFileInfo(path).fileName(), true);
+    autosaver_->mark_saved();  // it is on disk already
     last_dir_ = QFileInfo(path).absolutePath();
     status_->setText(QString("opened %1 · %2").arg(path, QString::fromStdString(session::run_title(*s))));
     return true;
@@ -501,9 +557,10 @@ void MainWindow::export_file(const QString& kind) {
       if (!f.open(QIODevice::WriteOnly)) z2z::fail("{}: cannot write", path.toStdString());
       f.write(data.data(), static_cast<qint64>(data.size()));
     };
-    if (kind == "json")
+    if (kind == "json") {
       session::save(s, path.toStdString());
-    else if (kind == "csv")
+      autosaver_->mark_saved();
+    } else if (kind == "csv")
       write(session::codebook_csv(s, ctx_->cursor()));
     else if (kind == "html")
       write(session::session_html(s, ctx_->cursor()));
@@ -564,6 +621,7 @@ void MainWindow::set_presentation(bool on) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* e) {
+  autosaver_->discard();  // a clean shutdown leaves no autosave behind
   controller_->stop();
   side_->stop();
   QSettings st;

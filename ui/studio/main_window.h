@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 
+#include "ui/studio/autosave.h"
 #include "ui/studio/generation_worker.h"
 #include "ui/studio/session_context.h"
 #include "ui/studio/theme.h"
@@ -30,11 +31,17 @@ class InspectorPanel;
 class TeachingPanel;
 class SideBySidePanel;
 
+// What to do at start with an autosave left by a crash (docs/studio.md, Autosave and recovery).
+enum class Recovery { Ignore, Ask, Recover, Discard };
+
 struct StudioOptions {
   QString source_dir;         // for default paths (demo models, shared tokenizers)
   QString default_model_dir;  // resources/models/demo-zip2zip
   QString base_model_dir;     // resources/models/demo-base
   bool restore_layout = true;
+  bool autosave = false;                 // write autosaves (the app turns it on; headless runs and tests don't)
+  QString autosave_path;                 // "" = Autosaver::default_path()
+  Recovery recovery = Recovery::Ignore;  // Ask: a dialog (skipped when Z2Z_STUDIO_NO_DIALOGS is set)
 };
 
 class MainWindow : public QMainWindow {
@@ -53,6 +60,9 @@ class MainWindow : public QMainWindow {
   TeachingPanel* teaching_panel() const { return teaching_; }
   GenerationController* controller() const { return controller_; }
   SideBySidePanel* side_by_side_panel() const { return side_; }
+  Autosaver* autosaver() const { return autosaver_; }
+  // Open the autosave as the current session (kept on disk until a clean shutdown); false if none / bad.
+  bool recover_autosave();
 
   // Open a session file; errors -> dialog (or message box suppressed when `quiet`), returns success.
   bool open_session(const QString& path, QString* error = nullptr);
@@ -93,6 +103,7 @@ class MainWindow : public QMainWindow {
   void export_file(const QString& kind);
   void save_session_dialog();
   void open_session_dialog();
+  void start_recovery(Recovery r);
 
   StudioOptions options_;
   SessionContext* ctx_;
@@ -109,6 +120,7 @@ class MainWindow : public QMainWindow {
   std::vector<QDockWidget*> docks_;
   std::shared_ptr<const tok::Tokenizer> run_tokenizer_;
   QLabel* status_;
+  Autosaver* autosaver_ = nullptr;
   Theme theme_ = Theme::System;
   bool presentation_ = false;
   QByteArray pre_presentation_state_;
