@@ -8,6 +8,7 @@
 
 #include "app/z2z/cli_args.h"
 #include "app/z2z/commands.h"
+#include "app/z2z/model_cli.h"
 #include "app/z2z/text_codec.h"
 #include "core/generate/generator.h"
 #include "core/lzw/codec.h"
@@ -60,7 +61,7 @@ int cmd_eval(int argc, char** argv) {
   const std::int64_t prompt_tokens = args.get_int("prompt-tokens", 32, 1, 1 << 16);
   const std::int64_t max_new = args.get_int("max-new-tokens", 128, 1, 1 << 20);
 
-  auto model = model::Zip2ZipModel::load(*dir);
+  auto model = load_model(*dir);
   auto codec = load_text_codec(args.get("tokenizer"), model->summary());
   auto docs = train::read_documents({*file});
   if (docs.empty()) fail("{}: no documents", *file);
@@ -75,7 +76,8 @@ int cmd_eval(int argc, char** argv) {
     base_tokens += static_cast<std::int64_t>(ids.size());
     codes_total += static_cast<std::int64_t>(lzw::encode(model->compression(), ids).codes.size());
     for (std::size_t start = 0; start + 1 < ids.size(); start += static_cast<std::size_t>(ctx)) {
-      std::span<const std::int32_t> chunk(ids.data() + start, std::min<std::size_t>(static_cast<std::size_t>(ctx), ids.size() - start));
+      std::span<const std::int32_t> chunk(ids.data() + start,
+                                          std::min<std::size_t>(static_cast<std::size_t>(ctx), ids.size() - start));
       for (int mode = 0; mode < 2; ++mode) {
         model::ScoreResult r = model::score(*model, chunk, mode == 0);
         Ppl& p = mode == 0 ? masked : unmasked;
@@ -145,36 +147,40 @@ int cmd_eval(int argc, char** argv) {
   }
 
   const double rate = gen_base ? static_cast<double>(gen_codes) / static_cast<double>(gen_base) : 1.0;
-  nlohmann::ordered_json j{{"model", *dir},
-                           {"file", *file},
-                           {"documents", docs.size()},
-                           {"byte_perplexity", masked.value()},
-                           {"uninstallable_targets", masked.skipped},
-                           {"scored_targets", masked.targets},
-                           {"byte_perplexity_unmasked", unmasked.value()},
-                           {"bytes_per_token_base", text_bytes / static_cast<double>(std::max<std::int64_t>(1, base_tokens))},
-                           {"bytes_per_code_lzw", text_bytes / static_cast<double>(std::max<std::int64_t>(1, codes_total))},
-                           {"generation_compression_rate", rate},
-                           {"generation_codes", gen_codes},
-                           {"generation_base_tokens", gen_base},
-                           {"generation_hypertoken_ratio", gen_codes ? static_cast<double>(gen_hyper) / static_cast<double>(gen_codes) : 0.0},
-                           {"generation_longest_repeat", longest_run},
-                           {"generation_distinct_line_ratio", lines ? static_cast<double>(distinct) / static_cast<double>(lines) : 1.0},
-                           {"samples", samples}};
+  nlohmann::ordered_json j{
+      {"model", *dir},
+      {"file", *file},
+      {"documents", docs.size()},
+      {"byte_perplexity", masked.value()},
+      {"uninstallable_targets", masked.skipped},
+      {"scored_targets", masked.targets},
+      {"byte_perplexity_unmasked", unmasked.value()},
+      {"bytes_per_token_base", text_bytes / static_cast<double>(std::max<std::int64_t>(1, base_tokens))},
+      {"bytes_per_code_lzw", text_bytes / static_cast<double>(std::max<std::int64_t>(1, codes_total))},
+      {"generation_compression_rate", rate},
+      {"generation_codes", gen_codes},
+      {"generation_base_tokens", gen_base},
+      {"generation_hypertoken_ratio",
+       gen_codes ? static_cast<double>(gen_hyper) / static_cast<double>(gen_codes) : 0.0},
+      {"generation_longest_repeat", longest_run},
+      {"generation_distinct_line_ratio", lines ? static_cast<double>(distinct) / static_cast<double>(lines) : 1.0},
+      {"samples", samples}};
   if (args.has("json")) {
     fmt::print("{}\n", j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
     return 0;
   }
   fmt::print("model {}  on {} ({} documents)\n", *dir, *file, docs.size());
-  fmt::print("  byte-perplexity          {:.4f} (masked; {} of {} targets not installable yet, left out)\n", masked.value(),
-             masked.skipped, masked.skipped + masked.targets);
+  fmt::print("  byte-perplexity          {:.4f} (masked; {} of {} targets not installable yet, left out)\n",
+             masked.value(), masked.skipped, masked.skipped + masked.targets);
   fmt::print("  byte-perplexity unmasked {:.4f}\n", unmasked.value());
   fmt::print("  bytes/token base {:.3f}, bytes/code with LZW {:.3f}\n", j["bytes_per_token_base"].get<double>(),
              j["bytes_per_code_lzw"].get<double>());
-  fmt::print("  greedy generations: {} codes for {} base tokens -> compression rate {:.3f} ({:.1f}% fewer decode steps)\n",
-             gen_codes, gen_base, rate, 100.0 * (1.0 - rate));
+  fmt::print(
+      "  greedy generations: {} codes for {} base tokens -> compression rate {:.3f} ({:.1f}% fewer decode steps)\n",
+      gen_codes, gen_base, rate, 100.0 * (1.0 - rate));
   fmt::print("  hypertoken ratio {:.3f}, longest repeat of one code {}, distinct-line ratio {:.3f}\n",
-             j["generation_hypertoken_ratio"].get<double>(), longest_run, j["generation_distinct_line_ratio"].get<double>());
+             j["generation_hypertoken_ratio"].get<double>(), longest_run,
+             j["generation_distinct_line_ratio"].get<double>());
   for (const auto& s : samples) fmt::print("---\n{}\n", s);
   return 0;
 }

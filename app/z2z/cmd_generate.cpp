@@ -11,6 +11,7 @@
 #include "app/z2z/cli_args.h"
 #include "app/z2z/commands.h"
 #include "app/z2z/event_json.h"
+#include "app/z2z/model_cli.h"
 #include "app/z2z/term_stream.h"
 #include "app/z2z/text_codec.h"
 #include "core/generate/generator.h"
@@ -97,7 +98,7 @@ int cmd_generate(int argc, char** argv) {
   lo.dtype = args.get_or("dtype", "f32");
   lo.max_codebook_size = args.get_int("max-codebook-size", 0, 1 << 30);
   lo.max_subtokens = args.get_int("max-subtokens", 1, 64);
-  auto model = model::Zip2ZipModel::load(*dir, lo);
+  auto model = load_model(*dir, lo);
 
   std::unique_ptr<TextCodec> codec;
   const bool need_tokenizer = !args.has("prompt-ids");

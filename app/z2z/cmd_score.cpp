@@ -9,6 +9,7 @@
 
 #include "app/z2z/cli_args.h"
 #include "app/z2z/commands.h"
+#include "app/z2z/model_cli.h"
 #include "app/z2z/text_codec.h"
 #include "core/model/zip2zip_model.h"
 #include "core/util/error.h"
@@ -16,7 +17,8 @@
 namespace z2z::cli {
 
 namespace {
-const char* kUsage = "z2z score --model DIR (--ids \"1 2 3\" | --text T | --file F) [--tokenizer FILE] [--no-mask] [--json]";
+const char* kUsage =
+    "z2z score --model DIR (--ids \"1 2 3\" | --text T | --file F) [--tokenizer FILE] [--no-mask] [--json]";
 const char* kDescription =
     "Teacher-forced scoring in one causal pass. The input's base ids are LZW-encoded with the model's\n"
     "compression config (canonical encoder) into codes; logprobs[i] = log p(codes[i+1] | codes[0..i])\n"
@@ -46,7 +48,7 @@ int cmd_score(int argc, char** argv) {
   const int sources = args.has("ids") + args.has("text") + args.has("file") + args.has("codes");
   if (sources != 1) throw UsageError("z2z score: give exactly one of --ids, --codes, --text, --file");
 
-  auto model = model::Zip2ZipModel::load(*dir);
+  auto model = load_model(*dir);
   std::vector<std::int32_t> ids;
   std::optional<std::string> text;
   if (auto s = args.get("ids")) {
@@ -68,11 +70,10 @@ int cmd_score(int argc, char** argv) {
     if (v) sum += *v;
   }
   std::optional<double> bpp;
-  if (text && !text->empty() && r.uninstallable_targets == 0)
-    bpp = std::exp(-sum / static_cast<double>(text->size()));
+  if (text && !text->empty() && r.uninstallable_targets == 0) bpp = std::exp(-sum / static_cast<double>(text->size()));
   if (args.has("json")) {
-    std::string out = fmt::format("{{\"codes\":[{}],\"logprobs\":[{}],\"uninstallable_targets\":{}", fmt::join(r.codes, ","),
-                                  fmt::join(lp, ","), r.uninstallable_targets);
+    std::string out = fmt::format("{{\"codes\":[{}],\"logprobs\":[{}],\"uninstallable_targets\":{}",
+                                  fmt::join(r.codes, ","), fmt::join(lp, ","), r.uninstallable_targets);
     if (text) out += bpp ? fmt::format(",\"byte_perplexity\":{:.9g}", *bpp) : std::string(",\"byte_perplexity\":null");
     fmt::print("{}}}\n", out);
     return 0;
@@ -80,8 +81,11 @@ int cmd_score(int argc, char** argv) {
   fmt::print("base tokens {}  codes {}  compression rate {:.3f}\n", ids.size(), r.codes.size(),
              ids.empty() ? 1.0 : static_cast<double>(r.codes.size()) / static_cast<double>(ids.size()));
   fmt::print("sum log p {:.4f} over {} predicted codes (mean {:.4f})\n", sum, r.logprobs.size(),
-             r.logprobs.empty() ? 0.0 : sum / static_cast<double>(r.logprobs.size() - static_cast<std::size_t>(r.uninstallable_targets)));
-  if (r.uninstallable_targets) fmt::print("uninstallable targets (log p = -inf under masking): {}\n", r.uninstallable_targets);
+             r.logprobs.empty()
+                 ? 0.0
+                 : sum / static_cast<double>(r.logprobs.size() - static_cast<std::size_t>(r.uninstallable_targets)));
+  if (r.uninstallable_targets)
+    fmt::print("uninstallable targets (log p = -inf under masking): {}\n", r.uninstallable_targets);
   if (text) fmt::print("byte perplexity {}\n", bpp ? fmt::format("{:.4f}", *bpp) : std::string("inf"));
   return 0;
 }

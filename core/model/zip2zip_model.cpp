@@ -35,10 +35,20 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-TensorMap load_all_f32(const TensorStore& store, const std::string& prefix = "") {
+// Every tensor of `store` as f32. Non-finite weights (NaN/Inf) load, with a warning naming the file and
+// tensor: a checkpoint can legitimately hold them (e.g. -inf masks), but in a weight they poison every output.
+TensorMap load_all_f32(const TensorStore& store, std::vector<std::string>& warnings) {
   TensorMap m;
-  for (const std::string& name : store.names())
-    if (name.rfind(prefix, 0) == 0) m.emplace(name, to_torch_f32(store, name));
+  for (const std::string& name : store.names()) {
+    torch::Tensor t = to_torch_f32(store, name);
+    if (t.numel() > 0) {
+      const std::int64_t bad = t.numel() - torch::isfinite(t).sum().item<std::int64_t>();
+      if (bad > 0)
+        warnings.push_back(fmt::format("{}: tensor '{}' has {} non-finite value{} (NaN or Inf) out of {}",
+                                       store.file_of(name), name, bad, bad == 1 ? "" : "s", t.numel()));
+    }
+    m.emplace(name, std::move(t));
+  }
   return m;
 }
 
@@ -103,7 +113,8 @@ struct Zip2ZipModel::Impl {
         const std::int64_t slot = ups[b].ids[i] - V0;
         if (slot < 0 || slot >= K) continue;  // cannot happen for ids the codec validated
         const auto& e = ups[b].entries[i];
-        for (std::int64_t s = 0; s < S; ++s) flat.push_back(s < static_cast<std::int64_t>(e.size()) ? e[static_cast<std::size_t>(s)] : pad);
+        for (std::int64_t s = 0; s < S; ++s)
+          flat.push_back(s < static_cast<std::int64_t>(e.size()) ? e[static_cast<std::size_t>(s)] : pad);
         batch_idx.push_back(static_cast<std::int64_t>(b));
         slot_idx.push_back(slot);
       }
@@ -111,7 +122,8 @@ struct Zip2ZipModel::Impl {
     if (batch_idx.empty()) return;
     const auto N = static_cast<std::int64_t>(batch_idx.size());
     auto rows = torch::tensor(flat, torch::kInt64).view({N, S}).to(device);
-    auto bi = torch::tensor(batch_idx, torch::kInt64).to(device), si = torch::tensor(slot_idx, torch::kInt64).to(device);
+    auto bi = torch::tensor(batch_idx, torch::kInt64).to(device),
+         si = torch::tensor(slot_idx, torch::kInt64).to(device);
     c10::InferenceMode guard;
     if (in) scatter(cache_in, bi, si, enc_in->forward(rows, decoder->embed(), pad));
     if (out) scatter(cache_out, bi, si, output_encoder().forward(rows, decoder->lm_head(), pad));
@@ -142,7 +154,8 @@ struct Zip2ZipModel::Impl {
   }
 
   // cache[b, slot, :] = rows: the CUDA kernel for f32 CUDA tensors when built, torch otherwise.
-  static void scatter(torch::Tensor& cache, const torch::Tensor& bi, const torch::Tensor& si, const torch::Tensor& rows) {
+  static void scatter(torch::Tensor& cache, const torch::Tensor& bi, const torch::Tensor& si,
+                      const torch::Tensor& rows) {
 #ifdef Z2Z_HAVE_CUDA_KERNELS
     if (cache.is_cuda() && cache.scalar_type() == torch::kFloat32 && cache.is_contiguous()) {
       auto r = rows.to(torch::kFloat32).contiguous();
@@ -230,7 +243,7 @@ std::shared_ptr<Zip2ZipModel> Zip2ZipModel::load(const std::filesystem::path& di
 
   // Decoder weights (f32), LoRA merged in f32 before fusing.
   TensorStore base_store = TensorStore::open_file(files.weights);
-  TensorMap weights = load_all_f32(base_store);
+  TensorMap weights = load_all_f32(base_store, s.warnings);
   if (files.adapter && files.adapter_weights) merge_lora(weights, *files.adapter_weights, *files.adapter);
   m.decoder.emplace(dc, weights, files.weights.string());
   require_consumed(weights, files.weights.string());
@@ -248,21 +261,23 @@ std::shared_ptr<Zip2ZipModel> Zip2ZipModel::load(const std::filesystem::path& di
     s.encoder_type = z.encoder_type;
     s.position_mode = z.position_mode;
     s.tie_encoders = z.encoder.tie_encoders;
-    s.warnings = z.warnings;
+    s.warnings.insert(s.warnings.begin(), z.warnings.begin(), z.warnings.end());
     m.V0 = z.compression.initial_vocab_size;
     m.K = opt.max_codebook_size.value_or(z.compression.max_codebook_size);
     m.S = opt.max_subtokens.value_or(z.compression.max_subtokens);
     if (m.S > z.compression.max_subtokens)
       fail("--max-subtokens {} is larger than the trained max_subtokens {}", m.S, z.compression.max_subtokens);
     if (m.K < 0) fail("--max-codebook-size must be >= 0");
-    if (m.V0 > m.Vm) fail("zip2zip_config.json: compression.initial_vocab_size {} exceeds the model vocab {}", m.V0, m.Vm);
+    if (m.V0 > m.Vm)
+      fail("zip2zip_config.json: compression.initial_vocab_size {} exceeds the model vocab {}", m.V0, m.Vm);
     std::vector<std::int32_t> disabled;
     for (auto d : z.compression.disabled_ids) disabled.push_back(static_cast<std::int32_t>(d));
-    m.comp.emplace(lzw::LzwConfig{m.V0, m.K, static_cast<std::int32_t>(m.S), static_cast<std::int32_t>(m.pad), disabled});
+    m.comp.emplace(
+        lzw::LzwConfig{m.V0, m.K, static_cast<std::int32_t>(m.S), static_cast<std::int32_t>(m.pad), disabled});
 
     if (!files.encoders_file) fail("{}: zip2zip_config.json present but no zip2zip_encoders.safetensors", dir.string());
     TensorStore enc_store = TensorStore::open_file(*files.encoders_file);
-    TensorMap enc = load_all_f32(enc_store);
+    TensorMap enc = load_all_f32(enc_store, s.warnings);
     const std::string where = files.encoders_file->string();
     m.enc_in.emplace(z.encoder_type, z.encoder, m.D, m.S, enc, "input_encoder.", where);
     if (!z.encoder.tie_encoders) m.enc_out.emplace(z.encoder_type, z.encoder, m.D, m.S, enc, "output_encoder.", where);
@@ -298,7 +313,8 @@ bool Zip2ZipModel::is_base_id(std::int32_t id) const { return impl_->is_base(id)
 void Zip2ZipModel::mask_unemittable(std::vector<float>& logits) const {
   const Impl& m = *impl_;
   for (std::int64_t j = m.V0 + m.K; j < m.Vm + m.K && j < static_cast<std::int64_t>(logits.size()); ++j)
-    if (!m.comp->is_disabled(static_cast<std::int32_t>(j - m.K))) logits[static_cast<std::size_t>(j)] = -std::numeric_limits<float>::infinity();
+    if (!m.comp->is_disabled(static_cast<std::int32_t>(j - m.K)))
+      logits[static_cast<std::size_t>(j)] = -std::numeric_limits<float>::infinity();
 }
 
 std::int32_t Zip2ZipModel::index_to_id(std::int64_t j) const {
@@ -332,7 +348,7 @@ struct InferenceSession::Impl {
   DecodeWorkspace ws;
   EncoderWorkspace ews;
   std::int64_t codes = 0, base_offset = 0;
-  std::vector<std::int32_t> history;   // every code fed (for a longrope cache rebuild)
+  std::vector<std::int32_t> history;  // every code fed (for a longrope cache rebuild)
   std::vector<std::int64_t> positions;
   bool poisoned = false;
 
@@ -501,7 +517,9 @@ StepResult InferenceSession::feed(std::span<const std::int32_t> codes) {
   }
   const auto t1 = std::chrono::steady_clock::now();
   const auto R = static_cast<std::int64_t>(run_codes.size());
-  auto ids = torch::from_blob(const_cast<std::int32_t*>(run_codes.data()), {1, R}, torch::kInt32).to(torch::kInt64).to(m.device);
+  auto ids = torch::from_blob(const_cast<std::int32_t*>(run_codes.data()), {1, R}, torch::kInt32)
+                 .to(torch::kInt64)
+                 .to(m.device);
   auto positions = torch::from_blob(run_pos.data(), {1, R}, torch::kInt64).to(m.device);
   auto x = m.embed_codes(ids, st.cache_in);
   auto h = m.decoder->forward(x, positions, &st.kv).narrow(1, R - 1, 1);
@@ -560,7 +578,8 @@ ScoreResult score_codes(const Zip2ZipModel& model, std::span<const std::int32_t>
   for (std::size_t i = 0; i < codes.size(); ++i) {
     const std::int32_t c = codes[i];
     if (c < 0 || (m.is_base(c) && c >= m.Vm) || (!m.is_base(c) && c >= m.V0 + m.K))
-      fail("code {} at position {} is outside the model's id space (vocab {}, hypertokens [{}, {}))", c, i, m.Vm, m.V0, m.V0 + m.K);
+      fail("code {} at position {} is outside the model's id space (vocab {}, hypertokens [{}, {}))", c, i, m.Vm, m.V0,
+           m.V0 + m.K);
   }
   const auto T = static_cast<std::int64_t>(r.codes.size());
   if (T == 0) return r;
@@ -589,7 +608,8 @@ ScoreResult score_codes(const Zip2ZipModel& model, std::span<const std::int32_t>
   auto cache_in = torch::zeros({1, m.K, m.D}, opts), cache_out = torch::zeros({1, m.K, m.D}, opts);
   if (m.K > 0) m.install(all, cache_in, cache_out);
 
-  auto ids = torch::tensor(std::vector<std::int64_t>(r.codes.begin(), r.codes.end()), torch::kInt64).view({1, T}).to(m.device);
+  auto ids =
+      torch::tensor(std::vector<std::int64_t>(r.codes.begin(), r.codes.end()), torch::kInt64).view({1, T}).to(m.device);
   auto positions = torch::tensor(pos, torch::kInt64).view({1, T}).to(m.device);
   auto h = m.decoder->forward(m.embed_codes(ids, cache_in), positions, nullptr);
   auto logits = m.joint_logits(h, cache_out).squeeze(0);  // [T, Vm + K]

@@ -45,6 +45,12 @@ void check_finite(double v, const std::string& where) {
   if (!std::isfinite(v)) fail("{}: not a finite number", where);
 }
 
+// A probability: finite and in [0, 1] (a hair of rounding above 1 is tolerated).
+void check_probability(double v, const std::string& where) {
+  check_finite(v, where);
+  if (v < 0.0 || v > 1.0 + 1e-6) fail("{}: {} is not a probability (expected 0..1)", where, v);
+}
+
 }  // namespace
 
 std::size_t complete_utf8_prefix_len(std::string_view s) {
@@ -221,8 +227,9 @@ void Session::append_step(const gen::StepEvent& e, const StepExtras& x) {
       fail("{}.base_ids: differ from the expansion of entry {}", at, e.code);
   }
   check_entries(e.inserted, at);
-  check_finite(e.prob, at + ".prob");
-  for (std::size_t i = 0; i < e.top.size(); ++i) check_finite(e.top[i].prob, fmt::format("{}.top[{}].prob", at, i));
+  check_probability(e.prob, at + ".prob");
+  for (std::size_t i = 0; i < e.top.size(); ++i)
+    check_probability(e.top[i].prob, fmt::format("{}.top[{}].prob", at, i));
   check_finite(e.sample_ms, at + ".timings_ms.sample");
   check_finite(e.forward_ms, at + ".timings_ms.forward");
   check_finite(e.encoder_ms, at + ".timings_ms.encoder");
