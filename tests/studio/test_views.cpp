@@ -4,15 +4,26 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+#include <QAbstractButton>
+#include <QAbstractSpinBox>
+#include <QComboBox>
+#include <QDockWidget>
 #include <QElapsedTimer>
+#include <QHeaderView>
 #include <QImage>
 #include <QKeyEvent>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QTableView>
+#include <QTextEdit>
 #include <QTreeWidget>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 
 #include "core/session/session_file.h"
@@ -252,4 +263,48 @@ TEST(Shortcuts, ArrowKeysBelongToTheFocusedTableOrStream) {
   press(Qt::Key_Left);
   EXPECT_EQ(ctx->cursor(), 49);
   EXPECT_EQ(ctx->selected_item(), 9);
+}
+
+// Every window-wide action is in a menu (with its shortcut shown there), and every interactive widget
+// carries an accessible name (screen readers; docs/studio.md).
+TEST(MainWindow, ActionsAreInMenusAndWidgetsAreNamed) {
+  test::studio_app();
+  StudioOptions o;
+  o.restore_layout = false;
+  MainWindow w(o);
+  std::set<QAction*> in_menus;
+  std::function<void(QMenu*)> walk = [&](QMenu* m) {
+    for (QAction* a : m->actions()) {
+      in_menus.insert(a);
+      if (a->menu()) walk(a->menu());
+    }
+  };
+  for (QMenu* m : w.menuBar()->findChildren<QMenu*>(QString(), Qt::FindDirectChildrenOnly)) walk(m);
+  int with_shortcut = 0;
+  for (QAction* a : w.actions()) {
+    EXPECT_TRUE(in_menus.count(a)) << a->text().toStdString();
+    with_shortcut += !a->shortcut().isEmpty();
+  }
+  EXPECT_GT(with_shortcut, 15);
+  QStringList unnamed;
+  for (QWidget* x : w.findChildren<QWidget*>()) {
+    const bool interactive = qobject_cast<QAbstractButton*>(x) || qobject_cast<QAbstractItemView*>(x) ||
+                             qobject_cast<QLineEdit*>(x) || qobject_cast<QComboBox*>(x) ||
+                             qobject_cast<QAbstractSpinBox*>(x) || qobject_cast<QAbstractSlider*>(x) ||
+                             qobject_cast<QPlainTextEdit*>(x) || qobject_cast<QTextEdit*>(x);
+    if (!interactive || qobject_cast<QScrollBar*>(x) || qobject_cast<QHeaderView*>(x)) continue;
+    const QString cls = x->metaObject()->className();
+    if (x->objectName().startsWith("qt_") || cls.startsWith("QComboBox") || cls == "QTableCornerButton" ||
+        cls == "QLineEditIconButton")
+      continue;  // Qt's own parts of a control
+    if (x->parentWidget() &&
+        (qobject_cast<QAbstractSpinBox*>(x->parentWidget()) || qobject_cast<QComboBox*>(x->parentWidget()) ||
+         qobject_cast<QDockWidget*>(x->parentWidget())))
+      continue;  // parts of a named control, dock title buttons
+    if (x->accessibleName().isEmpty() && x->toolTip().isEmpty() && !qobject_cast<QAbstractButton*>(x))
+      unnamed << QString("%1 %2").arg(x->metaObject()->className(), x->objectName());
+    if (auto* b = qobject_cast<QAbstractButton*>(x); b && b->text().isEmpty() && b->accessibleName().isEmpty())
+      unnamed << QString("%1 %2 (no text)").arg(x->metaObject()->className(), x->objectName());
+  }
+  EXPECT_TRUE(unnamed.isEmpty()) << unnamed.join(", ").toStdString();
 }

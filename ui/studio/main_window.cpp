@@ -204,6 +204,7 @@ void MainWindow::start_recovery(Recovery r) {
                       QString("Recover the unsaved session from %1?")
                           .arg(QLocale().toString(Autosaver::written_at(path), QLocale::ShortFormat)),
                       QMessageBox::NoButton, this);
+      box.setAccessibleName("Recover session");
       box.setInformativeText("zip2zip studio did not shut down cleanly; it autosaved the session to " + path + ".");
       auto* recover = box.addButton("Recover", QMessageBox::AcceptRole);
       box.addButton("Discard", QMessageBox::DestructiveRole);
@@ -310,7 +311,11 @@ void MainWindow::build_menus() {
     redo->setEnabled(ctx_->can_redo());
   });
   edit->addSeparator();
-  act(edit, "Copy token text", {}, [this] { stream_->view()->copy_selected(0); });
+  // Ctrl+C belongs to the focused widget (text fields, tables, the stream view's own handler): the menu
+  // shows it, but the action only takes it while the window itself has focus.
+  act(edit, "Copy token text", QKeySequence::Copy, [this] {
+    stream_->view()->copy_selected(0);
+  })->setShortcutContext(Qt::WidgetShortcut);
   act(edit, "Copy token ids", QKeySequence("Ctrl+Shift+C"), [this] { stream_->view()->copy_selected(1); });
   act(edit, "Copy token as JSON", QKeySequence("Ctrl+Alt+C"), [this] { stream_->view()->copy_selected(2); });
 
