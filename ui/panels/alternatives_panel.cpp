@@ -7,6 +7,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "ui/studio/theme.h"
 #include "ui/studio/token_info.h"
 
 namespace z2z::ui {
@@ -55,7 +56,7 @@ void AlternativesPanel::refresh() {
                      .arg(shown_step_)
                      .arg(st.code)
                      .arg(100.0 * st.prob, 0, 'f', 1);
-  if (st.outside_top) head += " · <span style='color:#d55e00'><b>⚑ sampled token outside the top-k</b></span>";
+  if (st.outside_top) head += " · " + error_html("<b>⚑ sampled token outside the top-k</b>");
   if (st.top.empty())
     head += s.info().source == "text" ? "<br><i>text session: no model probabilities</i>"
                                       : "<br><i>no candidates were recorded for this run (top-logprobs = 0)</i>";

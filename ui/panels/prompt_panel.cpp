@@ -1,6 +1,5 @@
 // PromptPanel: the run settings form.
 #include "ui/panels/prompt_panel.h"
-#include "ui/studio/theme.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -17,6 +16,8 @@
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include "ui/studio/theme.h"
 
 namespace z2z::ui {
 

@@ -1,6 +1,5 @@
 // SideBySidePanel: two models, one prompt, equal-pace replay.
 #include "ui/panels/side_by_side_panel.h"
-#include "ui/studio/theme.h"
 
 #include <QFileInfo>
 #include <QGridLayout>
@@ -12,6 +11,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include "ui/studio/theme.h"
 #include "ui/widgets/stream_view.h"
 
 namespace z2z::ui {

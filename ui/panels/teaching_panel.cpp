@@ -162,7 +162,10 @@ QString TeachingPanel::run() {
       table_->setItem(ri, 0, new QTableWidgetItem(ids_text(row.buffer_before)));
       table_->setItem(ri, 1, new QTableWidgetItem(QString::number(row.id) + (row.disabled ? " (special)" : "")));
       auto* known = new QTableWidgetItem(row.known ? "yes" : "no");
-      known->setForeground(row.known ? QColor(0, 140, 100) : QColor(213, 94, 0));
+      // green "yes" / orange "no", >= 4.5:1 on the theme's table background (>= 7:1 in high contrast)
+      const bool dark = table_->palette().color(QPalette::Base).lightness() < 128;
+      known->setForeground(row.known ? (dark ? QColor(80, 220, 160) : QColor(0, 110, 75))
+                                     : (dark ? QColor(255, 150, 80) : QColor(170, 70, 0)));
       table_->setItem(ri, 2, known);
       table_->setItem(ri, 3, new QTableWidgetItem(ids_text(row.emitted)));
       table_->setItem(ri, 4,
