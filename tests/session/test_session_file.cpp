@@ -260,3 +260,45 @@ TEST(SessionFile, IncrementalSnapshotsEqualToJson) {
   EXPECT_EQ(session::to_json(session::load(path)), session::to_json(other));
   std::filesystem::remove(path);
 }
+
+// Ctrl+C during `z2z generate` stops the run and keeps every emitted token: the saved session holds
+// the steps generated before the signal and finishes with reason "cancelled".
+TEST(SessionFile, InterruptedGenerationKeepsEveryToken) {
+  const auto dir = std::filesystem::temp_directory_path() / ("z2z_sigint_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "s.json", out = dir / "out.jsonl";
+  const std::string cmd = std::string(Z2Z_BIN_DIR) + "/z2z generate --model '" + Z2Z_SOURCE_DIR +
+                          "/resources/models/demo-zip2zip' --prompt 'def main():' --max-new-tokens 1000000 --jsonl "
+                          "--save-session '" +
+                          path.string() + "' > '" + out.string() + "' 2>/dev/null";
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Wait until a few steps have streamed out, then interrupt.
+  for (int i = 0; i < 600; ++i) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(out, ec);  // (uintmax_t)-1 while the file does not exist
+    if (!ec && size > 4000) break;
+    ::usleep(50'000);
+  }
+  ASSERT_EQ(::kill(child, SIGINT), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status) << " instead of stopping cleanly";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  const Session s = session::load(path);
+  ASSERT_TRUE(s.finish());
+  EXPECT_EQ(s.finish()->reason, "cancelled");
+  EXPECT_GT(s.steps(), 0);
+  EXPECT_LT(s.steps(), 1000000);
+  // Every step event streamed before the stop is in the session.
+  std::ifstream in(out);
+  std::string line;
+  std::int64_t streamed = 0;
+  while (std::getline(in, line)) streamed += line.find("\"type\":\"step\"") != std::string::npos;
+  EXPECT_EQ(streamed, s.steps());
+  std::filesystem::remove_all(dir);
+}
