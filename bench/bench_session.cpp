@@ -1,13 +1,22 @@
 // Session benchmarks: building a session by appending (canonical LZW of synthetic ids, as
-// `z2z inspect` does), derived-state queries at random steps, and the JSON writer/reader.
+// `z2z inspect` does), derived-state queries at random steps, and the JSON writer/reader: from_json of
+// an id-only session, and session::load of a 100k-step model-run-like file (text, 8 candidates per
+// step: bench/synthetic_session.h, the studio's bench file) with the fast reader and with the general
+// reader it falls back to (session_readers.h).
 // Run: build/bin/bench_session --benchmark_min_time=0.2
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <random>
 #include <vector>
 
+#include "bench/synthetic_session.h"
+
 #include "core/session/session.h"
 #include "core/session/session_file.h"
+#include "core/session/session_readers.h"
 #include "core/session/session_text.h"
 
 namespace {
@@ -84,6 +93,36 @@ void BM_FromJson(benchmark::State& st) {
   st.SetBytesProcessed(st.iterations() * static_cast<std::int64_t>(text.size()));
 }
 BENCHMARK(BM_FromJson)->Unit(benchmark::kMillisecond);
+
+// The 100k-step model-run file (95.6 MB), written once.
+const std::filesystem::path& rich_file() {
+  static const std::filesystem::path path = [] {
+    const auto p =
+        std::filesystem::temp_directory_path() / ("z2z_bench_session_" + std::to_string(::getpid()) + ".json");
+    session::save(*bench::synthetic_session(100'000), p);
+    std::atexit([] { std::filesystem::remove(rich_file()); });
+    return p;
+  }();
+  return path;
+}
+
+void BM_LoadFile(benchmark::State& st) {
+  const auto& path = rich_file();
+  for (auto _ : st) benchmark::DoNotOptimize(session::load(path).steps());
+  st.SetBytesProcessed(st.iterations() * static_cast<std::int64_t>(std::filesystem::file_size(path)));
+}
+BENCHMARK(BM_LoadFile)->Unit(benchmark::kMillisecond);
+
+void BM_LoadFileGeneralReader(benchmark::State& st) {  // what every load cost before the fast path
+  const auto& path = rich_file();
+  std::string text(std::filesystem::file_size(path), '\0');
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f || std::fread(text.data(), 1, text.size(), f) != text.size()) st.SkipWithError("cannot read");
+  if (f) std::fclose(f);
+  for (auto _ : st) benchmark::DoNotOptimize(session::detail::read_any_layout(text, "bench").steps());
+  st.SetBytesProcessed(st.iterations() * static_cast<std::int64_t>(text.size()));
+}
+BENCHMARK(BM_LoadFileGeneralReader)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

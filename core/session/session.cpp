@@ -41,14 +41,22 @@ TextPiece push_bytes(std::string& tail, std::span<const TokenId> base, const Ses
   return p;
 }
 
-void check_finite(double v, const std::string& where) {
-  if (!std::isfinite(v)) fail("{}: not a finite number", where);
+// The checks below run for every field of every loaded step: `where` is a callable giving the field's
+// name, so the name is only formatted when the check fails.
+template <typename Where>
+void check_finite(double v, const Where& where) {
+  if (!std::isfinite(v)) fail("{}: not a finite number", where());
 }
 
 // A probability: finite and in [0, 1] (a hair of rounding above 1 is tolerated).
-void check_probability(double v, const std::string& where) {
+template <typename Where>
+void check_probability(double v, const Where& where) {
   check_finite(v, where);
-  if (v < 0.0 || v > 1.0 + 1e-6) fail("{}: {} is not a probability (expected 0..1)", where, v);
+  if (v < 0.0 || v > 1.0 + 1e-6) fail("{}: {} is not a probability (expected 0..1)", where(), v);
+}
+
+auto named(const char* name) {
+  return [name] { return std::string(name); };
 }
 
 }  // namespace
@@ -98,22 +106,24 @@ const CodebookEntry* Session::find_entry(TokenId id) const {
   return i < 0 ? nullptr : &entries_[static_cast<std::size_t>(i)];
 }
 
-void Session::check_entries(const std::vector<gen::Entry>& es, const std::string& where) const {
+void Session::check_entries(const std::vector<gen::Entry>& es, std::int64_t step) const {
   TokenId prev = -1;
   for (std::size_t i = 0; i < es.size(); ++i) {
     const auto& e = es[i];
-    const std::string at = fmt::format("{}.inserted[{}]", where, i);
+    const auto at = [&] {
+      return fmt::format("{}.inserted[{}]", step < 0 ? "prompt" : fmt::format("steps[{}]", step), i);
+    };
     if (e.id < config_.V() || e.id >= config_.id_limit())
-      fail("{}.id: {} is not a hypertoken id (range [{}, {}))", at, e.id, config_.V(), config_.id_limit());
-    if (e.id <= prev) fail("{}.id: {} is not in ascending order", at, e.id);
+      fail("{}.id: {} is not a hypertoken id (range [{}, {}))", at(), e.id, config_.V(), config_.id_limit());
+    if (e.id <= prev) fail("{}.id: {} is not in ascending order", at(), e.id);
     prev = e.id;
-    if (find_entry(e.id)) fail("{}.id: {} is already a codebook entry", at, e.id);
+    if (find_entry(e.id)) fail("{}.id: {} is already a codebook entry", at(), e.id);
     if (e.base_ids.size() < 2 || e.base_ids.size() > 4096)
-      fail("{}.base_ids: an entry holds 2..4096 base ids, got {}", at, e.base_ids.size());
+      fail("{}.base_ids: an entry holds 2..4096 base ids, got {}", at(), e.base_ids.size());
     for (std::size_t k = 0; k < e.base_ids.size(); ++k) {
       const TokenId b = e.base_ids[k];
       if (b < 0 || b >= config_.V() || config_.is_disabled(b))
-        fail("{}.base_ids[{}]: {} is not a mergeable base id (V={})", at, k, b, config_.V());
+        fail("{}.base_ids[{}]: {} is not a mergeable base id (V={})", at(), k, b, config_.V());
     }
   }
 }
@@ -151,9 +161,9 @@ void Session::append_prompt(const gen::PromptEvent& e) { append_prompt(e, Prompt
 void Session::append_prompt(const gen::PromptEvent& e, const PromptExtras& x) {
   if (prompt_) fail("prompt: the session already has a prompt");
   if (!codes_.empty()) fail("prompt: must come before the first step");
-  check_entries(e.inserted, "prompt");
-  check_finite(e.prefill_ms, "prompt.prefill_ms");
-  check_finite(e.encoder_ms, "prompt.encoder_ms");
+  check_entries(e.inserted, -1);
+  check_finite(e.prefill_ms, named("prompt.prefill_ms"));
+  check_finite(e.encoder_ms, named("prompt.encoder_ms"));
   // The codes must expand to the base ids through the prompt's own entries.
   std::unordered_map<TokenId, const gen::Entry*> by_id;
   for (const auto& en : e.inserted) by_id[en.id] = &en;
@@ -213,38 +223,38 @@ void Session::append_step(const gen::StepEvent& e) { append_step(e, StepExtras{}
 
 void Session::append_step(const gen::StepEvent& e, const StepExtras& x) {
   const std::int64_t n = steps();
-  const std::string at = fmt::format("steps[{}]", n);
-  if (e.step != n) fail("{}.step: expected {}, got {}", at, n, e.step);
-  if (finish_) fail("{}: the session is already finished", at);
-  if (e.code < 0) fail("{}.code: {} is negative", at, e.code);
-  if (e.base_ids.empty()) fail("{}.base_ids: empty (a code expands to at least one base id)", at);
+  const auto at = [n] { return fmt::format("steps[{}]", n); };  // formatted only on failure
+  if (e.step != n) fail("{}.step: expected {}, got {}", at(), n, e.step);
+  if (finish_) fail("{}: the session is already finished", at());
+  if (e.code < 0) fail("{}.code: {} is negative", at(), e.code);
+  if (e.base_ids.empty()) fail("{}.base_ids: empty (a code expands to at least one base id)", at());
   const bool base_like = e.code < config_.V() || config_.is_disabled(e.code);
-  if (e.is_hyper == base_like) fail("{}.is_hyper: {} for code {} (V={})", at, e.is_hyper, e.code, config_.V());
+  if (e.is_hyper == base_like) fail("{}.is_hyper: {} for code {} (V={})", at(), e.is_hyper, e.code, config_.V());
   if (!e.is_hyper && (e.base_ids.size() != 1 || e.base_ids[0] != e.code))
-    fail("{}.base_ids: a base code expands to itself", at);
+    fail("{}.base_ids: a base code expands to itself", at());
   if (e.is_hyper) {
     if (const CodebookEntry* en = find_entry(e.code); en && !std::ranges::equal(en->base_ids, e.base_ids))
-      fail("{}.base_ids: differ from the expansion of entry {}", at, e.code);
+      fail("{}.base_ids: differ from the expansion of entry {}", at(), e.code);
   }
-  check_entries(e.inserted, at);
-  check_probability(e.prob, at + ".prob");
+  check_entries(e.inserted, n);
+  check_probability(e.prob, [&] { return at() + ".prob"; });
   for (std::size_t i = 0; i < e.top.size(); ++i)
-    check_probability(e.top[i].prob, fmt::format("{}.top[{}].prob", at, i));
-  check_finite(e.sample_ms, at + ".timings_ms.sample");
-  check_finite(e.forward_ms, at + ".timings_ms.forward");
-  check_finite(e.encoder_ms, at + ".timings_ms.encoder");
+    check_probability(e.top[i].prob, [&] { return fmt::format("{}.top[{}].prob", at(), i); });
+  check_finite(e.sample_ms, [&] { return at() + ".timings_ms.sample"; });
+  check_finite(e.forward_ms, [&] { return at() + ".timings_ms.forward"; });
+  check_finite(e.encoder_ms, [&] { return at() + ".timings_ms.encoder"; });
   if (x.have && x.entry_text.size() != e.inserted.size())
-    fail("{}.inserted: {} texts for {} entries", at, x.entry_text.size(), e.inserted.size());
+    fail("{}.inserted: {} texts for {} entries", at(), x.entry_text.size(), e.inserted.size());
   if (x.have)
     for (std::size_t i = 0; i < x.cuts.size(); ++i)
       if (x.cuts[i] == 0 || x.cuts[i] >= e.text.size() || (i && x.cuts[i] <= x.cuts[i - 1]))
-        fail("{}.cuts[{}]: {} is not inside the text (ascending, 0 < cut < {})", at, i, x.cuts[i], e.text.size());
+        fail("{}.cuts[{}]: {} is not inside the text (ascending, 0 < cut < {})", at(), i, x.cuts[i], e.text.size());
 
   // --- validated: apply ---
-  std::vector<std::uint32_t> cuts;
+  std::vector<std::uint32_t> cuts;  // computed here without extras
   std::string label;
+  const std::vector<std::uint32_t>& step_cuts = x.have ? x.cuts : cuts;
   if (x.have) {
-    cuts = x.cuts;
     label = x.label;
   } else if (token_bytes_) {
     if (!e.eos) {
@@ -262,7 +272,7 @@ void Session::append_step(const gen::StepEvent& e, const StepExtras& x) {
   encoder_ms_.push_back(e.encoder_ms);
   base_.insert(base_.end(), e.base_ids.begin(), e.base_ids.end());
   text_ += e.text;
-  cuts_.insert(cuts_.end(), cuts.begin(), cuts.end());
+  cuts_.insert(cuts_.end(), step_cuts.begin(), step_cuts.end());
   top_.insert(top_.end(), e.top.begin(), e.top.end());
   if (!label.empty()) labels_[n] = std::move(label);
   cum_base_.push_back(static_cast<std::int64_t>(base_.size()));
@@ -290,8 +300,8 @@ void Session::append_step(const gen::StepEvent& e, const StepExtras& x) {
 
 void Session::append_finish(const gen::FinishEvent& e) {
   if (finish_) fail("finish: the session is already finished");
-  check_finite(e.total_ms, "finish.total_ms");
-  check_finite(e.prefill_ms, "finish.prefill_ms");
+  check_finite(e.total_ms, named("finish.total_ms"));
+  check_finite(e.prefill_ms, named("finish.prefill_ms"));
   finish_ = e;
 }
 

@@ -171,7 +171,7 @@ class Session {
 
  private:
   void add_entry(const gen::Entry& e, std::int64_t step, std::string text);
-  void check_entries(const std::vector<gen::Entry>& es, const std::string& where) const;
+  void check_entries(const std::vector<gen::Entry>& es, std::int64_t step) const;  // step -1: the prompt
   // Cuts of a step's text from its base tokens' bytes (advances the held-back tail simulation).
   std::vector<std::uint32_t> simulate_cuts(std::span<const TokenId> base, std::size_t text_len);
   std::string entry_text(std::span<const TokenId> base) const;
