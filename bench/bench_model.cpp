@@ -4,6 +4,7 @@
 // memory bandwidth the decode speed is compared against (bench/model_vs_pytorch.sh builds the table).
 //   build/bin/bench_model [--model_dir=DIR] [--threads=N] [--prompt=N] [--decode=N] [benchmark flags]
 //   build/bin/bench_model --print_codes      greedy codes of one run per model as JSON (parity check)
+//   build/bin/bench_model --f32_encoder_reads  bf16 checkpoints: encoders read their f32 copies (A/B)
 // Without --model_dir the checkpoint is generated once into /tmp/z2z_bench_model_<uid>.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
@@ -32,6 +33,7 @@ using namespace z2z::model;
 namespace {
 
 std::string g_model_dir;
+bool g_bf16_encoders = true;  // --f32_encoder_reads: read bf16 checkpoints' encoder matrices as f32
 int g_threads = 1;
 int g_prompt = 128;  // prompt length in base tokens
 int g_decode = 128;  // codes generated per decode iteration
@@ -46,7 +48,11 @@ std::vector<std::int32_t> bench_prompt(int n) {
 std::shared_ptr<Zip2ZipModel> model(const std::string& which) {
   static std::map<std::string, std::shared_ptr<Zip2ZipModel>> cache;
   auto& m = cache[which];
-  if (!m) m = Zip2ZipModel::load(std::filesystem::path(g_model_dir) / which);
+  if (!m) {
+    LoadOptions lo;
+    lo.bf16_encoder_weights = g_bf16_encoders;
+    m = Zip2ZipModel::load(std::filesystem::path(g_model_dir) / which, lo);
+  }
   return m;
 }
 
@@ -178,6 +184,8 @@ int main(int argc, char** argv) {
       g_decode = std::atoi(v);
     else if (a == "--print_codes")
       want_codes = true;
+    else if (a == "--f32_encoder_reads")
+      g_bf16_encoders = false;
     else
       rest.push_back(argv[i]);
   }

@@ -6,6 +6,7 @@
 #
 #   bench/model_vs_pytorch.sh                       # build/ binaries, 5 repetitions, 1 thread
 #   BUILD_DIR=build-eng REPS=9 THREADS=2 bench/model_vs_pytorch.sh
+#   DTYPE=bf16 bench/model_vs_pytorch.sh            # the checkpoint stored in bf16 (as released ones are)
 # Env: BUILD_DIR (build), REPS (5), THREADS (1, both sides), PROMPT (128 base tokens), DECODE
 # (128 codes), MODEL_DIR (/tmp/z2z_bench_model_<uid>), KEEP (keep the raw JSON in this directory).
 set -euo pipefail
@@ -15,7 +16,8 @@ REPS=${REPS:-5}
 THREADS=${THREADS:-1}
 PROMPT=${PROMPT:-128}
 DECODE=${DECODE:-128}
-MODEL_DIR=${MODEL_DIR:-/tmp/z2z_bench_model_$(id -u)}
+DTYPE=${DTYPE:-f32}
+MODEL_DIR=${MODEL_DIR:-/tmp/z2z_bench_model_$(id -u)$([[ $DTYPE == f32 ]] || echo "_$DTYPE")}
 PY=/usr/bin/python3  # Debian's python3-torch (the pyenv python on PATH has no torch)
 BENCH="$BUILD_DIR/bin/bench_model"
 [[ -x "$BENCH" ]] || { echo "model_vs_pytorch: $BENCH not built (cmake --build $BUILD_DIR --target bench_model)" >&2; exit 1; }
@@ -27,7 +29,7 @@ echo "blas:    $(readlink -f /etc/alternatives/libblas.so.3-x86_64-linux-gnu)"
 echo "torch:   $($PY -c 'import torch; print(torch.__version__)'), threads $THREADS, prompt $PROMPT base tokens, decode $DECODE codes, $REPS repetitions"
 echo "load before: $(uptime | sed 's/.*load average/load average/')"
 
-$PY bench/make_bench_model.py "$MODEL_DIR"
+$PY bench/make_bench_model.py "$MODEL_DIR" --dtype "$DTYPE"
 
 "$BENCH" --model_dir="$MODEL_DIR" --threads="$THREADS" --prompt="$PROMPT" --decode="$DECODE" \
   --benchmark_repetitions="$REPS" --benchmark_min_time=1 --benchmark_format=json >"$OUT/ours.json" 2>/dev/null

@@ -7,6 +7,7 @@
 #endif
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -25,31 +26,47 @@ __attribute__((target("avx2,fma"))) float hsum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
+// Elements per 64-byte cache line.
+template <typename WT>
+constexpr std::int64_t kLine = 64 / static_cast<std::int64_t>(sizeof(WT));
+
 // Rows to prefetch ahead (~16 KB: the hyper-encoder's small matrices come from DRAM every step, and
 // 8 rows of 128 floats did not cover the latency), and the first of them prefetched up front.
-inline std::int64_t prefetch_rows(const float* W, std::int64_t cols, std::int64_t rows) {
-  const std::int64_t ahead = std::max<std::int64_t>(8, 16384 / std::max<std::int64_t>(1, cols * 4));
+template <typename WT>
+inline std::int64_t prefetch_rows(const WT* W, std::int64_t cols, std::int64_t rows) {
+  const auto row_bytes = static_cast<std::int64_t>(sizeof(WT)) * std::max<std::int64_t>(1, cols);
+  const std::int64_t ahead = std::max<std::int64_t>(8, 16384 / row_bytes);
   const std::int64_t head = std::min(ahead, rows) * cols;
-  for (std::int64_t c = 0; c < head; c += 16) _mm_prefetch(reinterpret_cast<const char*>(W + c), _MM_HINT_T0);
+  for (std::int64_t c = 0; c < head; c += kLine<WT>) _mm_prefetch(reinterpret_cast<const char*>(W + c), _MM_HINT_T0);
   return ahead;
 }
 
-template <int M, bool Accumulate = false>  // Accumulate: Y += X . W^T (M = 1 only)
-__attribute__((target("avx2,fma"))) void linear_rows_avx2(const float* X, std::int64_t cols, const float* W,
+// Weights are f32, or bf16 (the upper half of an f32, widened exactly on load): one kernel for both,
+// so the two storages give bit-identical results.
+__attribute__((target("avx2,fma"))) inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
+__attribute__((target("avx2,fma"))) inline __m256 load8(const std::uint16_t* p) {
+  const __m256i w = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  return _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
+}
+inline float widen(float w) { return w; }
+inline float widen(std::uint16_t w) { return std::bit_cast<float>(static_cast<std::uint32_t>(w) << 16); }
+
+template <int M, bool Accumulate = false, typename WT = float>  // Accumulate: Y += X . W^T (M = 1 only)
+__attribute__((target("avx2,fma"))) void linear_rows_avx2(const float* X, std::int64_t cols, const WT* W,
                                                           std::int64_t rows, float* Y) {
   const std::int64_t vec_end = cols - cols % 8;
   const std::int64_t kAhead = prefetch_rows(W, cols, rows);
   std::int64_t r = 0;
   for (; r + 2 <= rows; r += 2) {
-    const float* w0 = W + r * cols;
-    const float* w1 = w0 + cols;
+    const WT* w0 = W + r * cols;
+    const WT* w1 = w0 + cols;
     if (r + kAhead < rows)
-      for (std::int64_t c = 0; c < 2 * cols; c += 16)
+      for (std::int64_t c = 0; c < 2 * cols; c += kLine<WT>)
         _mm_prefetch(reinterpret_cast<const char*>(w0 + kAhead * cols + c), _MM_HINT_T0);
     __m256 a0[M], a1[M];
     for (int i = 0; i < M; ++i) a0[i] = a1[i] = _mm256_setzero_ps();
     for (std::int64_t c = 0; c < vec_end; c += 8) {
-      const __m256 v0 = _mm256_loadu_ps(w0 + c), v1 = _mm256_loadu_ps(w1 + c);
+      const __m256 v0 = load8(w0 + c), v1 = load8(w1 + c);
       for (int i = 0; i < M; ++i) {
         const __m256 x = _mm256_loadu_ps(X + i * cols + c);
         a0[i] = _mm256_fmadd_ps(v0, x, a0[i]);
@@ -58,7 +75,8 @@ __attribute__((target("avx2,fma"))) void linear_rows_avx2(const float* X, std::i
     }
     for (int i = 0; i < M; ++i) {
       float s0 = hsum(a0[i]), s1 = hsum(a1[i]);
-      for (std::int64_t c = vec_end; c < cols; ++c) s0 += w0[c] * X[i * cols + c], s1 += w1[c] * X[i * cols + c];
+      for (std::int64_t c = vec_end; c < cols; ++c)  // explicit fma: same rounding for f32 and bf16 weights
+        s0 = std::fma(widen(w0[c]), X[i * cols + c], s0), s1 = std::fma(widen(w1[c]), X[i * cols + c], s1);
       if (Accumulate) {
         Y[r] += s0;
         Y[r + 1] += s1;
@@ -69,13 +87,13 @@ __attribute__((target("avx2,fma"))) void linear_rows_avx2(const float* X, std::i
     }
   }
   for (; r < rows; ++r) {
-    const float* w0 = W + r * cols;
+    const WT* w0 = W + r * cols;
     for (int i = 0; i < M; ++i) {
       __m256 a = _mm256_setzero_ps();
       for (std::int64_t c = 0; c < vec_end; c += 8)
-        a = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + c), _mm256_loadu_ps(X + i * cols + c), a);
+        a = _mm256_fmadd_ps(load8(w0 + c), _mm256_loadu_ps(X + i * cols + c), a);
       float s = hsum(a);
-      for (std::int64_t c = vec_end; c < cols; ++c) s += w0[c] * X[i * cols + c];
+      for (std::int64_t c = vec_end; c < cols; ++c) s = std::fma(widen(w0[c]), X[i * cols + c], s);
       if (Accumulate)
         Y[r] += s;
       else
@@ -103,21 +121,29 @@ __attribute__((target("avx512f,avx2,fma"))) float hsum16(__m512 v) {
 // linear_rows_avx2 with 512-bit vectors (cols % 16 == 0): the hyper-encoder's few-row products are
 // bound by FMA throughput once their weights are cached; Zen 4/5 and recent Xeons run these at
 // full width.
-template <int M, bool Accumulate = false>
-__attribute__((target("avx512f,avx2,fma"))) void linear_rows_avx512(const float* X, std::int64_t cols, const float* W,
+__attribute__((target("avx512f,avx2,fma"))) inline __m512 load16(const float* p) { return _mm512_loadu_ps(p); }
+__attribute__((target("avx512f,avx2,fma"))) inline __m512 load16(const std::uint16_t* p) {
+  // maskz forms: the plain ones pass an undefined vector that trips GCC 12's -Wmaybe-uninitialized
+  // in its own header (GCC bug 105593).
+  const __m512i w = _mm512_maskz_cvtepu16_epi32(0xFFFF, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+  return _mm512_castsi512_ps(_mm512_maskz_slli_epi32(0xFFFF, w, 16));
+}
+
+template <int M, bool Accumulate = false, typename WT = float>
+__attribute__((target("avx512f,avx2,fma"))) void linear_rows_avx512(const float* X, std::int64_t cols, const WT* W,
                                                                     std::int64_t rows, float* Y) {
   const std::int64_t kAhead = prefetch_rows(W, cols, rows);
   std::int64_t r = 0;
   for (; r + 2 <= rows; r += 2) {
-    const float* w0 = W + r * cols;
-    const float* w1 = w0 + cols;
+    const WT* w0 = W + r * cols;
+    const WT* w1 = w0 + cols;
     if (r + kAhead < rows)
-      for (std::int64_t c = 0; c < 2 * cols; c += 16)
+      for (std::int64_t c = 0; c < 2 * cols; c += kLine<WT>)
         _mm_prefetch(reinterpret_cast<const char*>(w0 + kAhead * cols + c), _MM_HINT_T0);
     __m512 a0[M], a1[M];
     for (int i = 0; i < M; ++i) a0[i] = a1[i] = _mm512_setzero_ps();
     for (std::int64_t c = 0; c < cols; c += 16) {
-      const __m512 v0 = _mm512_loadu_ps(w0 + c), v1 = _mm512_loadu_ps(w1 + c);
+      const __m512 v0 = load16(w0 + c), v1 = load16(w1 + c);
       for (int i = 0; i < M; ++i) {
         const __m512 x = _mm512_loadu_ps(X + i * cols + c);
         a0[i] = _mm512_fmadd_ps(v0, x, a0[i]);
@@ -136,11 +162,11 @@ __attribute__((target("avx512f,avx2,fma"))) void linear_rows_avx512(const float*
     }
   }
   for (; r < rows; ++r) {
-    const float* w0 = W + r * cols;
+    const WT* w0 = W + r * cols;
     for (int i = 0; i < M; ++i) {
       __m512 a = _mm512_setzero_ps();
       for (std::int64_t c = 0; c < cols; c += 16)
-        a = _mm512_fmadd_ps(_mm512_loadu_ps(w0 + c), _mm512_loadu_ps(X + i * cols + c), a);
+        a = _mm512_fmadd_ps(load16(w0 + c), _mm512_loadu_ps(X + i * cols + c), a);
       const float s = hsum16(a);
       if (Accumulate)
         Y[r] += s;
@@ -305,34 +331,53 @@ int simd_level(int level) {
 #endif
 }
 
-void linear_rows(const float* X, std::int64_t m, std::int64_t cols, const float* W, std::int64_t rows, float* Y) {
+namespace {
+
+// The vector kernels for m in 1..4 rows; false if this CPU level / shape has none.
+template <typename WT>
+bool linear_rows_simd(const float* X, std::int64_t m, std::int64_t cols, const WT* W, std::int64_t rows, float* Y) {
 #if defined(__x86_64__) && defined(__GNUC__)
-  if (g_use_avx512 && cols % 16 == 0 && m >= 1 && m <= 4) {
+  if (m < 1 || m > 4) return false;
+  if (g_use_avx512 && cols % 16 == 0) {
     switch (m) {
       case 1:
-        return linear_rows_avx512<1>(X, cols, W, rows, Y);
+        return linear_rows_avx512<1, false, WT>(X, cols, W, rows, Y), true;
       case 2:
-        return linear_rows_avx512<2>(X, cols, W, rows, Y);
+        return linear_rows_avx512<2, false, WT>(X, cols, W, rows, Y), true;
       case 3:
-        return linear_rows_avx512<3>(X, cols, W, rows, Y);
+        return linear_rows_avx512<3, false, WT>(X, cols, W, rows, Y), true;
       default:
-        return linear_rows_avx512<4>(X, cols, W, rows, Y);
+        return linear_rows_avx512<4, false, WT>(X, cols, W, rows, Y), true;
     }
   }
-  if (g_use_avx2 && m >= 1 && m <= 4) {
+  if (g_use_avx2) {
     switch (m) {
       case 1:
-        return linear_rows_avx2<1>(X, cols, W, rows, Y);
+        return linear_rows_avx2<1, false, WT>(X, cols, W, rows, Y), true;
       case 2:
-        return linear_rows_avx2<2>(X, cols, W, rows, Y);
+        return linear_rows_avx2<2, false, WT>(X, cols, W, rows, Y), true;
       case 3:
-        return linear_rows_avx2<3>(X, cols, W, rows, Y);
+        return linear_rows_avx2<3, false, WT>(X, cols, W, rows, Y), true;
       default:
-        return linear_rows_avx2<4>(X, cols, W, rows, Y);
+        return linear_rows_avx2<4, false, WT>(X, cols, W, rows, Y), true;
     }
   }
 #endif
+  (void)X, (void)m, (void)cols, (void)W, (void)rows, (void)Y;
+  return false;
+}
+
+}  // namespace
+
+void linear_rows(const float* X, std::int64_t m, std::int64_t cols, const float* W, std::int64_t rows, float* Y) {
+  if (linear_rows_simd(X, m, cols, W, rows, Y)) return;
   for (std::int64_t i = 0; i < m; ++i) gemv(W, rows, cols, X + i * cols, Y + i * rows);
+}
+
+bool linear_rows_bf16(const float* X, std::int64_t m, std::int64_t cols, const std::uint16_t* W, std::int64_t rows,
+                      float* Y) {
+  if (m <= 0 || rows <= 0) return true;
+  return cols > 0 && linear_rows_simd(X, m, cols, W, rows, Y);
 }
 
 void linear(const float* X, std::int64_t m, std::int64_t cols, const float* W, std::int64_t rows, float* Y) {

@@ -23,6 +23,13 @@ void gemv_t(const float* W, std::int64_t rows, std::int64_t cols, const float* x
 // AVX2+FMA reads W once for all rows; otherwise one gemv per row (faster than sgemm for small m).
 void linear_rows(const float* X, std::int64_t m, std::int64_t cols, const float* W, std::int64_t rows, float* Y);
 
+// linear_rows with bf16 weights (each the upper 16 bits of an f32): the same vector kernels, so the
+// result is bit-identical to linear_rows on the widened f32 matrix, at half the bytes read. Only
+// the vector paths have it: returns false (and does nothing) for m > 4 or without AVX2+FMA, and the
+// caller falls back to its f32 copy.
+bool linear_rows_bf16(const float* X, std::int64_t m, std::int64_t cols, const std::uint16_t* W, std::int64_t rows,
+                      float* Y);
+
 // Y[m, rows] = X[m, cols] . W[rows, cols]^T for any m: linear_rows for m <= 4, BLAS sgemm beyond.
 void linear(const float* X, std::int64_t m, std::int64_t cols, const float* W, std::int64_t rows, float* Y);
 

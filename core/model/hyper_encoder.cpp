@@ -1,6 +1,7 @@
 // Hyper-encoder forward passes, one function per reference encoder type (reference §2.2).
 #include "core/model/hyper_encoder.h"
 
+#include <bit>
 #include <cmath>
 
 #include "core/model/cpu_kernels.h"
@@ -38,7 +39,9 @@ constexpr LayerField kLayerFields[] = {
 };
 }  // namespace
 
-std::array<torch::Tensor*, 10> HyperEncoder::Layer::fields() { return {&wq, &wk, &wv, &wo, &w1, &w2, &ln1_w, &ln1_b, &ln2_w, &ln2_b}; }
+std::array<torch::Tensor*, 10> HyperEncoder::Layer::fields() {
+  return {&wq, &wk, &wv, &wo, &w1, &w2, &ln1_w, &ln1_b, &ln2_w, &ln2_b};
+}
 
 HyperEncoder::HyperEncoder(const std::string& type, const EncoderConfig& c, std::int64_t Dm, std::int64_t S,
                            TensorMap& w, const std::string& prefix, const std::string& where)
@@ -73,10 +76,18 @@ HyperEncoder::HyperEncoder(const std::string& type, const EncoderConfig& c, std:
         const LayerField& lf = kLayerFields[f];
         const std::string key = fmt::format("layers.{}.{}", i, type == "transformer" ? lf.transformer : lf.res_latent);
         switch (lf.shape) {
-          case Shape::HH: *fields[f] = get(key, {H_, H_}); break;
-          case Shape::IH: *fields[f] = get(key, {I, H_}); break;
-          case Shape::HI: *fields[f] = get(key, {H_, I}); break;
-          case Shape::H: *fields[f] = get(key, {H_}); break;
+          case Shape::HH:
+            *fields[f] = get(key, {H_, H_});
+            break;
+          case Shape::IH:
+            *fields[f] = get(key, {I, H_});
+            break;
+          case Shape::HI:
+            *fields[f] = get(key, {H_, I});
+            break;
+          case Shape::H:
+            *fields[f] = get(key, {H_});
+            break;
         }
       }
       layers_.push_back(std::move(L));
@@ -91,7 +102,8 @@ HyperEncoder::HyperEncoder(const std::string& type, const EncoderConfig& c, std:
     load_layers(I);
   } else if (type == "res_latent_attn") {
     const std::int64_t model_dim = c.model_hidden_size.value_or(H_);
-    if (model_dim != Dm) fail("{}: encoder model_hidden_size {} must equal the model hidden size {}", where, model_dim, Dm);
+    if (model_dim != Dm)
+      fail("{}: encoder model_hidden_size {} must equal the model hidden size {}", where, model_dim, Dm);
     if (H_ % heads_) fail("{}: encoder hidden_size {} is not divisible by num_heads {}", where, H_, heads_);
     const std::int64_t I = inner_size("layers.0.w1.weight");
     if (Dm != H_) {
@@ -118,12 +130,45 @@ HyperEncoder::HyperEncoder(const std::string& type, const EncoderConfig& c, std:
   }
 }
 
+std::int64_t HyperEncoder::pack_bf16() {
+  bf16_.clear();
+  std::vector<const torch::Tensor*> mats{&proj_in_, &proj_out_};
+  for (const Layer& L : layers_)
+    for (const torch::Tensor* t : {&L.wq, &L.wk, &L.wv, &L.wo, &L.w1, &L.w2}) mats.push_back(t);
+  std::int64_t bytes = 0;
+  for (const torch::Tensor* t : mats) {
+    if (!t->defined() || !t->device().is_cpu() || t->scalar_type() != torch::kFloat32 || !t->is_contiguous()) continue;
+    const float* w = t->data_ptr<float>();
+    const auto n = static_cast<std::size_t>(t->numel());
+    std::vector<std::uint16_t> half(n);
+    bool exact = true;
+    for (std::size_t i = 0; i < n && exact; ++i) {
+      const auto bits = std::bit_cast<std::uint32_t>(w[i]);
+      exact = (bits & 0xFFFFu) == 0;
+      half[i] = static_cast<std::uint16_t>(bits >> 16);
+    }
+    if (!exact) continue;
+    bytes += static_cast<std::int64_t>(n * sizeof(std::uint16_t));
+    bf16_.emplace(w, std::move(half));
+  }
+  return bytes;
+}
+
+void HyperEncoder::linear(const float* X, std::int64_t m, std::int64_t cols, const torch::Tensor& W, std::int64_t rows,
+                          float* Y) const {
+  const float* w = W.data_ptr<float>();
+  if (auto it = bf16_.find(w); it != bf16_.end() && cpu::linear_rows_bf16(X, m, cols, it->second.data(), rows, Y))
+    return;
+  cpu::linear(X, m, cols, w, rows, Y);
+}
+
 void HyperEncoder::to(torch::ScalarType dtype) {
   for (torch::Tensor* t : parameters())
     if (t->defined()) *t = t->to(dtype);
 }
 
 std::vector<std::pair<std::string, torch::Tensor*>> HyperEncoder::named_parameters() {
+  bf16_.clear();  // the caller may change the weights
   std::vector<std::pair<std::string, torch::Tensor*>> out;
   auto add = [&](std::string name, torch::Tensor& t) {
     if (t.defined()) out.emplace_back(std::move(name), &t);
@@ -144,7 +189,8 @@ std::vector<std::pair<std::string, torch::Tensor*>> HyperEncoder::named_paramete
     }
     auto fields = L.fields();
     for (std::size_t f = 0; f < fields.size(); ++f)
-      add(fmt::format("layers.{}.{}", i, type_ == "transformer" ? kLayerFields[f].transformer : kLayerFields[f].res_latent),
+      add(fmt::format("layers.{}.{}", i,
+                      type_ == "transformer" ? kLayerFields[f].transformer : kLayerFields[f].res_latent),
           *fields[f]);
   }
   return out;
@@ -161,7 +207,8 @@ std::vector<torch::Tensor*> HyperEncoder::parameters() {
 torch::Tensor HyperEncoder::attend(const Layer& L, const torch::Tensor& x, const torch::Tensor& allowed) const {
   const std::int64_t N = x.size(0), S = x.size(1), hd = H_ / heads_;
   auto split = [&](const torch::Tensor& t) { return t.view({N, S, heads_, hd}).transpose(1, 2); };  // [N, h, S, hd]
-  auto q = split(torch::matmul(x, L.wq.t())), k = split(torch::matmul(x, L.wk.t())), v = split(torch::matmul(x, L.wv.t()));
+  auto q = split(torch::matmul(x, L.wq.t())), k = split(torch::matmul(x, L.wk.t())),
+       v = split(torch::matmul(x, L.wv.t()));
   auto scores = torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(static_cast<double>(hd));
   scores = scores.masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity());
   auto probs = torch::softmax(scores, -1);
@@ -268,7 +315,7 @@ void HyperEncoder::encode_entries(std::span<const std::span<const std::int32_t>>
 
   float* z = ws.z.data();
   if (proj_in_.defined())
-    cpu::linear(ws.x.data(), R, Dm_, proj_in_.data_ptr<float>(), H, z);
+    linear(ws.x.data(), R, Dm_, proj_in_, H, z);
   else
     std::copy_n(ws.x.data(), R * H, z);
   for (std::int64_t e = 0; e < N; ++e)  // + P[s]
@@ -280,9 +327,9 @@ void HyperEncoder::encode_entries(std::span<const std::span<const std::int32_t>>
     for (std::int64_t r = 0; r < R; ++r)
       cpu::layer_norm(z + r * H, ly.ln1_w.data_ptr<float>(), ly.ln1_b.data_ptr<float>(), H, kLnEps,
                       ws.hn.data() + r * H);
-    cpu::linear(ws.hn.data(), R, H, ly.wq.data_ptr<float>(), H, ws.q.data());
-    cpu::linear(ws.hn.data(), R, H, ly.wk.data_ptr<float>(), H, ws.k.data());
-    cpu::linear(ws.hn.data(), R, H, ly.wv.data_ptr<float>(), H, ws.v.data());
+    linear(ws.hn.data(), R, H, ly.wq, H, ws.q.data());
+    linear(ws.hn.data(), R, H, ly.wk, H, ws.k.data());
+    linear(ws.hn.data(), R, H, ly.wv, H, ws.v.data());
     for (std::int64_t e = 0; e < N; ++e) {
       const std::int64_t r0 = ws.row0[n(e)], L = ws.row0[n(e + 1)] - r0;
       for (std::int64_t head = 0; head < heads_; ++head) {
@@ -306,15 +353,15 @@ void HyperEncoder::encode_entries(std::span<const std::span<const std::int32_t>>
         }
       }
     }
-    cpu::linear(ws.a.data(), R, H, ly.wo.data_ptr<float>(), H, ws.q.data());
+    linear(ws.a.data(), R, H, ly.wo, H, ws.q.data());
     cpu::add(z, ws.q.data(), R * H);
     // z += W2 . gelu(W1 . LN2(z))
     for (std::int64_t r = 0; r < R; ++r)
       cpu::layer_norm(z + r * H, ly.ln2_w.data_ptr<float>(), ly.ln2_b.data_ptr<float>(), H, kLnEps,
                       ws.hn.data() + r * H);
-    cpu::linear(ws.hn.data(), R, H, ly.w1.data_ptr<float>(), I, ws.u.data());
+    linear(ws.hn.data(), R, H, ly.w1, I, ws.u.data());
     cpu::gelu(ws.u.data(), R * I);
-    cpu::linear(ws.u.data(), R, I, ly.w2.data_ptr<float>(), H, ws.q.data());
+    linear(ws.u.data(), R, I, ly.w2, H, ws.q.data());
     cpu::add(z, ws.q.data(), R * H);
   }
   for (std::int64_t r = 0; r < R; ++r)
@@ -331,7 +378,7 @@ void HyperEncoder::encode_entries(std::span<const std::span<const std::int32_t>>
     }
   }
   if (proj_out_.defined())
-    cpu::linear(ws.pooled.data(), N, H, proj_out_.data_ptr<float>(), Dm_, ws.out.data());
+    linear(ws.pooled.data(), N, H, proj_out_, Dm_, ws.out.data());
   else
     std::copy_n(ws.pooled.data(), N * Dm_, ws.out.data());
   for (std::int64_t e = 0; e < N; ++e) {

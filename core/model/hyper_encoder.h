@@ -12,6 +12,7 @@
 #include <array>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/model/format/configs.h"
@@ -31,8 +32,8 @@ class HyperEncoder {
  public:
   // Consumes `prefix` + module keys from `weights` (strict: missing or mis-shaped tensors throw).
   // Dm = the decoder hidden size; S = max_subtokens in use (pos_embed rows beyond S are sliced).
-  HyperEncoder(const std::string& type, const EncoderConfig& config, std::int64_t Dm, std::int64_t S, TensorMap& weights,
-               const std::string& prefix, const std::string& where);
+  HyperEncoder(const std::string& type, const EncoderConfig& config, std::int64_t Dm, std::int64_t S,
+               TensorMap& weights, const std::string& prefix, const std::string& where);
 
   // rows [N, S] int64 (pad-padded), source [Vm, Dm] -> [N, Dm]
   torch::Tensor forward(const torch::Tensor& rows, const torch::Tensor& source, std::int64_t pad) const;
@@ -48,6 +49,11 @@ class HyperEncoder {
                       std::int64_t pad, std::span<float* const> outs, EncoderWorkspace& ws) const;
 
   const std::string& type() const { return type_; }
+  // Inference only, once the weights are final: keep a bf16 copy of every matrix whose f32 values
+  // are all exactly bf16 (a checkpoint stored in bf16), and let encode_entries() read that copy:
+  // half the bytes, bit-identical results (cpu::linear_rows_bf16). Returns the bytes packed. Any
+  // later mutable access (to(), parameters(), named_parameters()) drops the copies.
+  std::int64_t pack_bf16();
   void to(torch::ScalarType dtype);
   // All learnable tensors with their checkpoint key (without the input_/output_encoder. prefix).
   std::vector<std::pair<std::string, torch::Tensor*>> named_parameters();
@@ -67,6 +73,11 @@ class HyperEncoder {
   torch::Tensor pos_;  // [S, H] or undefined
   std::vector<Layer> layers_;
   torch::Tensor norm_w_, norm_b_, proj_in_, proj_out_;
+  // pack_bf16(): matrix data pointer -> its bf16 copy.
+  std::unordered_map<const float*, std::vector<std::uint16_t>> bf16_;
+  // Y = X . W^T through the bf16 copy of W when there is one (and m <= 4 on a vector CPU), else f32.
+  void linear(const float* X, std::int64_t m, std::int64_t cols, const torch::Tensor& W, std::int64_t rows,
+              float* Y) const;
 };
 
 }  // namespace z2z::model

@@ -21,10 +21,13 @@
 namespace z2z::model {
 
 struct LoadOptions {
-  std::string device = "cpu";  // cpu | cuda
-  std::string dtype = "f32";   // f32 | bf16
+  std::string device = "cpu";                     // cpu | cuda
+  std::string dtype = "f32";                      // f32 | bf16
   std::optional<std::int64_t> max_codebook_size;  // runtime override of K
   std::optional<std::int64_t> max_subtokens;      // runtime override of S (<= trained S)
+  // Read encoder matrices that are exactly bf16 as bf16 (same results, half the bytes); off only to
+  // compare against the f32 reads (tests, benchmarks).
+  bool bf16_encoder_weights = true;
 };
 
 struct ModelSummary {
@@ -39,6 +42,7 @@ struct ModelSummary {
   std::vector<std::int64_t> eos_ids;
   std::optional<std::int64_t> bos_id;
   std::int64_t decoder_bytes = 0, encoder_params = 0;
+  std::int64_t encoder_bf16_bytes = 0;  // encoder matrices kept in bf16 for the fast path (0: all f32)
   std::optional<std::filesystem::path> tokenizer_json;
   std::string device = "cpu", dtype = "f32";
   std::vector<std::string> warnings;

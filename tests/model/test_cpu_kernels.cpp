@@ -3,6 +3,7 @@
 // kernel (m <= 4) and the sgemm path (m > 4), and head dims with and without the AVX2 attention.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -58,6 +59,33 @@ TEST_P(CpuKernels, LinearMatchesReference) {
             expect_close(Y[static_cast<std::size_t>(i * rows + r)], want, 1e-5,
                          "linear m=" + std::to_string(m) + " cols=" + std::to_string(cols));
           }
+      }
+    }
+  }
+}
+
+// bf16 weights (the upper halves of f32s) give bit-identical results to the widened f32 matrix on the
+// vector paths, and decline (return false, Y untouched) where there is no bf16 kernel.
+TEST_P(CpuKernels, LinearBf16IsBitIdenticalToF32) {
+  for (std::int64_t m : {1, 2, 3, 4, 5}) {
+    for (std::int64_t cols : {7, 8, 33, 128}) {
+      for (std::int64_t rows : {1, 3, 64}) {
+        auto X = randv(static_cast<std::size_t>(m * cols), 3), W = randv(static_cast<std::size_t>(rows * cols), 4);
+        std::vector<std::uint16_t> W16(W.size());
+        for (std::size_t i = 0; i < W.size(); ++i) {
+          W16[i] = static_cast<std::uint16_t>(std::bit_cast<std::uint32_t>(W[i]) >> 16);
+          W[i] = std::bit_cast<float>(static_cast<std::uint32_t>(W16[i]) << 16);  // exactly bf16
+        }
+        std::vector<float> Y32(static_cast<std::size_t>(m * rows), -1.0f), Y16(Y32.size(), -2.0f);
+        cpu::linear(X.data(), m, cols, W.data(), rows, Y32.data());
+        const bool done = cpu::linear_rows_bf16(X.data(), m, cols, W16.data(), rows, Y16.data());
+        const std::string what =
+            "m=" + std::to_string(m) + " cols=" + std::to_string(cols) + " rows=" + std::to_string(rows);
+        EXPECT_EQ(done, GetParam() >= 1 && m <= 4) << what;
+        if (done)
+          EXPECT_EQ(Y16, Y32) << what;
+        else
+          EXPECT_EQ(Y16, std::vector<float>(Y32.size(), -2.0f)) << what;
       }
     }
   }

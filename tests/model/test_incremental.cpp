@@ -2,6 +2,7 @@
 // appear) must give the same distributions as the one-pass scorer on the same code stream.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -18,8 +19,8 @@ class Incremental : public ::testing::TestWithParam<std::string> {
  public:
   static void SetUpTestSuite() {
     g_ckpt = std::filesystem::temp_directory_path() / ("z2z_incr_" + std::to_string(::getpid()));
-    auto r = z2z::test::run("/usr/bin/python3 " + std::string(Z2Z_SOURCE_DIR) + "/tests/model/reference/make_checkpoints.py " +
-                            g_ckpt.string() + " --seed 7");
+    auto r = z2z::test::run("/usr/bin/python3 " + std::string(Z2Z_SOURCE_DIR) +
+                            "/tests/model/reference/make_checkpoints.py " + g_ckpt.string() + " --seed 7");
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   static void TearDownTestSuite() { std::filesystem::remove_all(g_ckpt); }
@@ -70,3 +71,27 @@ TEST_P(Incremental, StreamingEqualsOnePass) {
 
 INSTANTIATE_TEST_SUITE_P(Checkpoints, Incremental,
                          ::testing::Values("v2_llama", "v2_llama_causal", "v1_phi3_adapter", "v1_qwen2_tied"));
+
+// The shipped demo model is stored in bf16: its encoder matrices are read as bf16 by the fast path,
+// and every logit of a 48-step greedy run equals the run that reads the widened f32 copies.
+TEST(Bf16EncoderWeights, SameLogitsAsF32Reads) {
+  const std::filesystem::path dir = std::filesystem::path(Z2Z_SOURCE_DIR) / "resources/models/demo-zip2zip";
+  LoadOptions packed, plain;
+  plain.bf16_encoder_weights = false;
+  auto a = Zip2ZipModel::load(dir, packed), b = Zip2ZipModel::load(dir, plain);
+  EXPECT_GT(a->summary().encoder_bf16_bytes, 1'000'000);  // two encoders of ~0.46 M params each
+  EXPECT_EQ(b->summary().encoder_bf16_bytes, 0);
+  InferenceSession sa(a), sb(b);
+  std::vector<std::int32_t> codes{743, 794, 42, 99, 46, 289, 425, 743, 794, 42};
+  StepResult ra = sa.feed(codes), rb = sb.feed(codes);
+  int hyper = 0;
+  for (int step = 0; step < 48; ++step) {
+    ASSERT_EQ(ra.logits, rb.logits) << "step " << step;
+    const auto best = std::max_element(ra.logits.begin(), ra.logits.end()) - ra.logits.begin();
+    const std::int32_t next = a->index_to_id(best);
+    hyper += !a->is_base_id(next);
+    ra = sa.feed(std::span<const std::int32_t>(&next, 1));
+    rb = sb.feed(std::span<const std::int32_t>(&next, 1));
+  }
+  EXPECT_GT(hyper, 0) << "the run should emit hypertokens (encoders exercised)";
+}
