@@ -93,7 +93,11 @@ Codebook::Handle Codebook::find(std::span<const TokenId> seq) const {
 
 void Codebook::rehash(std::size_t buckets) {
   std::vector<Bucket> old = std::move(table_);
-  table_.assign(buckets, Bucket{kEmptyKey, kNone, -1});
+  // An empty bucket {kEmptyKey, kNone, -1} is all 0xFF bytes: fill with memset (a 16-byte struct
+  // fill loop was ~7 % of decoding short documents).
+  static_assert(kEmptyKey == ~std::uint64_t{0} && kNone == 0xFFFFFFFFu && sizeof(Bucket) == 16);
+  table_.resize(buckets);
+  std::memset(static_cast<void*>(table_.data()), 0xFF, buckets * sizeof(Bucket));
   shift_ = 64 - std::countr_zero(buckets);
   max_used_ = buckets / 2;
   const std::size_t mask = buckets - 1;
