@@ -158,13 +158,18 @@ int main(int argc, char** argv) {
   };
 
   const QStringList pos = cli.positionalArguments();
-  if (!pos.isEmpty()) {
-    QString err;
-    if (!w.open_session(pos[0], &err)) {
-      std::fprintf(stderr, "z2z-studio: %s\n", qPrintable(err));
-      if (headless) return 1;
-    }
-    finish_headless();
+  if (!pos.isEmpty()) {  // read on a worker; the window is up meanwhile, the screenshot waits for it
+    QObject::connect(&w, &MainWindow::sessionOpened, &w, [&](const QString&, bool ok, const QString& err) {
+      if (!ok) {
+        std::fprintf(stderr, "z2z-studio: %s\n", qPrintable(err));
+        if (headless) {
+          QApplication::exit(1);
+          return;
+        }
+      }
+      finish_headless();
+    });
+    w.open_session(pos[0]);
   } else if (cli.isSet(teach)) {
     w.panel("teaching");
     w.teaching_panel()->set_text(cli.value(teach));

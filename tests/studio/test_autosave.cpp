@@ -119,7 +119,7 @@ TEST(Autosave, OpenedFilesAreNotAutosaved) {
   ASSERT_TRUE(fs::exists(tmp.file));
   const fs::path file = tmp.dir / "opened.json";
   session::save(*test::random_session(300), file);
-  ASSERT_TRUE(w.open_session(QString::fromStdString(file.string())));
+  ASSERT_TRUE(w.open_session_and_wait(QString::fromStdString(file.string())));
   EXPECT_FALSE(fs::exists(tmp.file));
   EXPECT_FALSE(w.autosaver()->modified());
   QElapsedTimer t;

@@ -1,13 +1,19 @@
 // Generation through the studio: the worker thread streams a (synthetic, ids-only) model's events into
 // the SessionContext; Stop keeps what was generated; branching from an alternative starts a new session
 // that resumes the old run's exact codes (same ids and codebook entries before the branch step), and
-// undo/redo switch back and forth.
+// undo/redo switch back and forth. Model-load warnings are shown (status bar, under the model picker).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <QElapsedTimer>
+#include <QLabel>
+#include <QStatusBar>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <tuple>
+
+#include <nlohmann/json.hpp>
 
 #include "studio/studio_app.h"
 #include "support/run.h"
@@ -25,6 +31,8 @@ fs::path checkpoint() {
     auto r = test::run("/usr/bin/python3 " + std::string(Z2Z_SOURCE_DIR) +
                        "/tests/model/reference/make_checkpoints.py " + test::shell_quote(d.string()) + " > /dev/null");
     if (r.exit_code != 0) return fs::path();
+    static const fs::path parent = d;
+    std::atexit([] { fs::remove_all(parent); });  // whichever tests of this process used it
     return d / "v2_llama";
   }();
   return dir;
@@ -50,6 +58,44 @@ void expect_consistent(const session::Session& s) {
   EXPECT_EQ(s.codebook_size(s.steps()), static_cast<std::int64_t>(s.entries().size()));
 }
 }  // namespace
+
+// Model-load warnings (here: an unknown field in zip2zip_config.json) reach the user without a dialog:
+// one line each under the model picker and a notice in the status bar; the run goes on.
+TEST(Generation, ModelWarningsAreShown) {
+  test::studio_app();
+  const fs::path ck = checkpoint();
+  ASSERT_FALSE(ck.empty()) << "make_checkpoints.py failed";
+  const fs::path model = ck.parent_path() / "v2_llama_with_warning";
+  fs::remove_all(model);
+  fs::copy(ck, model, fs::copy_options::recursive);
+  {
+    auto j = nlohmann::json::parse(std::ifstream(model / "zip2zip_config.json"));
+    j["frobnicate"] = 1;
+    std::ofstream(model / "zip2zip_config.json") << j.dump(2);
+  }
+  StudioOptions o;
+  o.restore_layout = false;
+  MainWindow w(o);
+  bool finished = false;
+  QObject::connect(&w, &MainWindow::runFinished, [&](bool) { finished = true; });
+  w.prompt_panel()->set_model_dir(QString::fromStdString(model.string()));
+  w.prompt_panel()->set_prompt("1 2 3");
+  w.prompt_panel()->set_sampling(0.0, 2);
+  w.generate();
+  ASSERT_TRUE(wait_for([&] { return finished; }));
+  EXPECT_EQ(w.context()->steps(), 2);
+  const QStringList warnings = w.prompt_panel()->model_warnings();
+  ASSERT_EQ(warnings.size(), 1) << warnings.join('\n').toStdString();
+  EXPECT_TRUE(warnings[0].contains("unknown field 'frobnicate'")) << warnings[0].toStdString();
+  bool in_status_bar = false;
+  for (auto* l : w.statusBar()->findChildren<QLabel*>())
+    in_status_bar = in_status_bar || l->text().contains("1 model warning: " + warnings[0]);
+  EXPECT_TRUE(in_status_bar);
+  // another model: the warnings go away with it
+  w.prompt_panel()->set_model_dir(QString::fromStdString(ck.string()));
+  EXPECT_TRUE(w.prompt_panel()->model_warnings().isEmpty());
+  fs::remove_all(model);
+}
 
 TEST(Generation, WorkerStreamsStopKeepsBranchRollsBack) {
   test::studio_app();

@@ -137,14 +137,14 @@ TEST(MainWindow, BadSessionFileIsAnErrorNotACrash) {
     f << "{\"format\":\"z2z.session\",\"version\":1,\"steps\":[{\"step\":\"x\"}]}";
   }
   QString err;
-  EXPECT_FALSE(w.open_session(QString::fromStdString(path.string()), &err));
+  EXPECT_FALSE(w.open_session_and_wait(QString::fromStdString(path.string()), &err));
   EXPECT_TRUE(err.contains("z2z_studio_bad_session.json")) << err.toStdString();
   EXPECT_FALSE(w.context()->has_session());
   // a good file opens
   auto s = test::repetitive_session(100);
   const auto good = std::filesystem::temp_directory_path() / "z2z_studio_good_session.json";
   session::save(*s, good);
-  EXPECT_TRUE(w.open_session(QString::fromStdString(good.string()), &err));
+  EXPECT_TRUE(w.open_session_and_wait(QString::fromStdString(good.string()), &err));
   EXPECT_EQ(w.context()->steps(), s->steps());
   std::filesystem::remove(path);
   std::filesystem::remove(good);

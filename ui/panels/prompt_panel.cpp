@@ -128,7 +128,17 @@ PromptPanel::PromptPanel(const QStringList& demo_models, QWidget* parent) : QWid
   check_model_dir();
 }
 
+void PromptPanel::set_model_warnings(const QStringList& warnings) {
+  if (warnings == model_warnings_) return;
+  check_model_dir();
+  model_warnings_ = warnings;
+  QString html = model_status_->text();
+  for (const QString& w : warnings) html += "<br>" + error_html("⚠ " + w.toHtmlEscaped());
+  model_status_->setText(html);
+}
+
 void PromptPanel::check_model_dir() {
+  model_warnings_.clear();
   const QString d = model_dir();
   if (d.isEmpty()) {
     model_status_->setText("<i>choose a model directory</i>");

@@ -31,6 +31,9 @@ class PromptPanel : public QWidget {
   void set_sampling(double temperature, int max_tokens);
   void set_running(bool running);
   void set_status(const QString& text);
+  // Warnings of the loaded model, one line each under the model picker (cleared when the model changes).
+  void set_model_warnings(const QStringList& warnings);
+  QStringList model_warnings() const { return model_warnings_; }
   void save_settings() const;
   void load_settings();
 
@@ -47,6 +50,7 @@ class PromptPanel : public QWidget {
   QPlainTextEdit* prompt_;
   QPushButton *generate_, *stop_;
   QLabel *model_status_, *status_;
+  QStringList model_warnings_;
 };
 
 }  // namespace z2z::ui

@@ -99,6 +99,7 @@ void GenerationWorker::run(const GenerationRequest& rq) {
                            .arg(ms.K)
                            .arg(ms.S)
                            .arg(ms.layers);
+    for (const std::string& w : ms.warnings) st.model_warnings << QString::fromStdString(w);
     Q_EMIT started(st);
 
     gen::Detokenizer detok;

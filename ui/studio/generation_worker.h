@@ -9,6 +9,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QThread>
 #include <atomic>
 #include <memory>
@@ -37,6 +38,7 @@ struct RunStart {
   session::RunInfo info;
   std::shared_ptr<const tok::Tokenizer> tokenizer;  // null: ids only
   QString model_summary;                            // one line for the status bar
+  QStringList model_warnings;                       // ModelSummary::warnings (unknown config fields, ...)
 };
 
 class GenerationWorker : public QObject {

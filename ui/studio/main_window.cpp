@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -22,6 +23,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPainter>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
@@ -31,6 +33,7 @@
 #include <QTextStream>
 #include <QTimer>
 #include <QUrl>
+#include <cstdio>
 #include <utility>
 
 #include "core/session/export/html.h"
@@ -47,6 +50,7 @@
 #include "ui/panels/teaching_panel.h"
 #include "ui/panels/timeline_panel.h"
 #include "ui/session_image.h"
+#include "ui/studio/session_loader.h"
 
 namespace z2z::ui {
 
@@ -99,6 +103,19 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
 
   status_ = new QLabel;
   statusBar()->addWidget(status_, 1);
+  load_progress_ = new QProgressBar;
+  load_progress_->setAccessibleName("Session file reading progress");
+  load_progress_->setMaximumWidth(260);
+  load_progress_->hide();
+  statusBar()->addPermanentWidget(load_progress_);
+  loader_ = new SessionLoader(this);
+  connect(loader_, &SessionLoader::progress, this, &MainWindow::show_load_progress);
+  connect(loader_, &SessionLoader::loaded, this, &MainWindow::install_opened_session);
+  connect(loader_, &SessionLoader::failed, this, [this](const QString& path, const QString& message) {
+    load_progress_->hide();
+    error_dialog("Open session", message);
+    Q_EMIT sessionOpened(path, false, message);
+  });
 
   // generation: worker events -> context (GUI thread)
   connect(controller_, &GenerationController::started, this, [this](const RunStart& st) {
@@ -127,6 +144,7 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     ctx_->set_session(s, pending_title_.isEmpty() ? st.model_summary : pending_title_, true);
     ctx_->set_following(true);
     status_->setText(st.model_summary);
+    show_model_warnings(st.model_warnings);
   });
   auto guarded = [this](auto fn) {
     try {
@@ -446,19 +464,60 @@ void MainWindow::branch(qint64 step, int candidate) {
   controller_->start(rq);
 }
 
-bool MainWindow::open_session(const QString& path, QString* error) {
-  try {
-    auto s = std::make_shared<session::Session>(session::load(path.toStdString()));
-    ctx_->set_session(s, QFileInfo(path).fileName(), true);
-    autosaver_->mark_saved();  // it is on disk already
-    last_dir_ = QFileInfo(path).absolutePath();
-    status_->setText(QString("opened %1 · %2").arg(path, QString::fromStdString(session::run_title(*s))));
-    return true;
-  } catch (const std::exception& e) {
-    if (error) *error = e.what();
-    error_dialog("Open session", QString::fromStdString(e.what()));
-    return false;
-  }
+// Model-load warnings (what the CLI prints as "warning: ..."): one line each on stderr and under the
+// model picker, and a notice in the status bar (all of them in its tooltip). Nothing modal.
+void MainWindow::show_model_warnings(const QStringList& warnings) {
+  prompt_->set_model_warnings(warnings);
+  status_->setToolTip(warnings.join('\n'));
+  if (warnings.isEmpty()) return;
+  for (const QString& w : warnings) std::fprintf(stderr, "z2z-studio: warning: %s\n", qPrintable(w));
+  status_->setText(status_->text() + QString(" · ⚠ %1 model warning%2: %3")
+                                         .arg(warnings.size())
+                                         .arg(warnings.size() == 1 ? "" : "s")
+                                         .arg(warnings.first()));
+}
+
+void MainWindow::open_session(const QString& path) {
+  status_->setText("opening " + path + "…");
+  load_progress_->setRange(0, 0);  // busy until the first byte count arrives
+  load_progress_->setFormat("");
+  load_progress_->show();
+  loader_->start(path);
+}
+
+bool MainWindow::loading_session() const { return loader_->busy(); }
+
+void MainWindow::show_load_progress(qint64 done, qint64 total) {
+  constexpr double kMB = 1e6;
+  load_progress_->setRange(0, 1000);
+  load_progress_->setValue(total > 0 ? static_cast<int>(1000 * done / total) : 0);
+  load_progress_->setFormat(
+      QString("%1 / %2 MB").arg(double(done) / kMB, 0, 'f', 1).arg(double(total) / kMB, 0, 'f', 1));
+}
+
+void MainWindow::install_opened_session(const QString& path, std::shared_ptr<session::Session> s) {
+  load_progress_->hide();
+  ctx_->set_session(s, QFileInfo(path).fileName(), true);
+  autosaver_->mark_saved();  // it is on disk already
+  last_dir_ = QFileInfo(path).absolutePath();
+  status_->setText(QString("opened %1 · %2").arg(path, QString::fromStdString(session::run_title(*s))));
+  Q_EMIT sessionOpened(path, true, {});
+}
+
+bool MainWindow::open_session_and_wait(const QString& path, QString* error) {
+  QEventLoop loop;
+  bool ok = false;
+  const auto c =
+      connect(this, &MainWindow::sessionOpened, &loop, [&](const QString& p, bool success, const QString& m) {
+        if (p != path) return;
+        ok = success;
+        if (error) *error = m;
+        loop.quit();
+      });
+  open_session(path);
+  loop.exec();
+  disconnect(c);
+  return ok;
 }
 
 void MainWindow::open_session_dialog() {

@@ -1,9 +1,9 @@
 // MainWindow — the z2z-studio shell: the stream panel in the centre and every other panel in a dock
 // (layout, theme and run settings saved with QSettings), the menus with every action and its
 // shortcut, the GenerationController wiring (worker events -> SessionContext appends on the GUI
-// thread), session open/save (menu, drag and drop), exports (PNG/SVG of a panel or the whole stream,
-// HTML, JSON, CSV), themes, presentation mode and the headless screenshot helpers.
-// Not a panel and not the engine: panels live in ui/panels/, generation in generation_worker.h.
+// thread), session open (menu, drag and drop; read on a worker: session_loader.h) and save, exports (PNG/SVG of a panel
+// or the whole stream, HTML, JSON, CSV), themes, presentation mode and the headless screenshot helpers. Not a panel and
+// not the engine: panels live in ui/panels/, generation in generation_worker.h.
 #pragma once
 
 #include <QMainWindow>
@@ -18,6 +18,7 @@
 
 class QDockWidget;
 class QLabel;
+class QProgressBar;
 
 namespace z2z::ui {
 
@@ -30,6 +31,7 @@ class TimelinePanel;
 class InspectorPanel;
 class TeachingPanel;
 class SideBySidePanel;
+class SessionLoader;
 
 // What to do at start with an autosave left by a crash (docs/studio.md, Autosave and recovery).
 enum class Recovery { Ignore, Ask, Recover, Discard };
@@ -64,8 +66,13 @@ class MainWindow : public QMainWindow {
   // Open the autosave as the current session (kept on disk until a clean shutdown); false if none / bad.
   bool recover_autosave();
 
-  // Open a session file; errors -> dialog (or message box suppressed when `quiet`), returns success.
-  bool open_session(const QString& path, QString* error = nullptr);
+  // Open a session file: it is read on a worker thread (status bar: bytes read) and installed on the
+  // GUI thread; sessionOpened() tells when. Errors -> dialog (none with Z2Z_STUDIO_NO_DIALOGS) and the
+  // status line; the current session stays. Opening another file abandons a load in progress.
+  void open_session(const QString& path);
+  bool loading_session() const;
+  // open_session() and wait for it (a local event loop runs meanwhile: for tests and scripts).
+  bool open_session_and_wait(const QString& path, QString* error = nullptr);
   void generate();
   void stop();
   // Regenerate from `step` with `candidate` (one of that step's top-k) forced; the current session goes
@@ -85,6 +92,7 @@ class MainWindow : public QMainWindow {
 
  Q_SIGNALS:
   void runFinished(bool ok);
+  void sessionOpened(const QString& path, bool ok, const QString& error);
 
  protected:
   void closeEvent(QCloseEvent*) override;
@@ -104,6 +112,9 @@ class MainWindow : public QMainWindow {
   void save_session_dialog();
   void open_session_dialog();
   void start_recovery(Recovery r);
+  void install_opened_session(const QString& path, std::shared_ptr<session::Session> s);
+  void show_load_progress(qint64 done, qint64 total);
+  void show_model_warnings(const QStringList& warnings);
 
   StudioOptions options_;
   SessionContext* ctx_;
@@ -120,6 +131,8 @@ class MainWindow : public QMainWindow {
   std::vector<QDockWidget*> docks_;
   std::shared_ptr<const tok::Tokenizer> run_tokenizer_;
   QLabel* status_;
+  SessionLoader* loader_;
+  QProgressBar* load_progress_;  // in the status bar while a session file is read
   Autosaver* autosaver_ = nullptr;
   Theme theme_ = Theme::System;
   bool presentation_ = false;
