@@ -1,12 +1,14 @@
 // Fuzz target: session JSON (docs/session-format.md) through session::from_json. A session that loads
 // must survive what `z2z replay` and the views do with it — summary rows, status line, stream items,
 // codebook and theory-vs-actual at the end and halfway — and must save and reload to the same JSON.
-// Expected outcome for bad input: z2z::Error from from_json. Anything else is a bug.
+// Expected outcome for bad input: z2z::Error from from_json. Anything else is a bug. Differential:
+// from_json's fast path (session_readers.h) gives up or loads exactly what the general reader loads.
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "core/session/session_file.h"
+#include "core/session/session_readers.h"
 #include "core/session/session_text.h"
 #include "core/session/stream_items.h"
 #include "core/session/summary.h"
@@ -34,8 +36,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     s.emplace(from_json(text, "fuzz/session.json"));
   } catch (const z2z::Error&) {
+    Z2Z_FUZZ_CHECK(!detail::read_written_layout(text));  // it must not accept what the general reader rejects
     return 0;
   }
+  if (const auto fast = detail::read_written_layout(text))
+    Z2Z_FUZZ_CHECK(to_json(*fast) == to_json(detail::read_any_layout(text, "fuzz/session.json")));
   (void)run_title(*s);
   (void)run_settings(*s);
   exercise_views(*s, s->steps());
