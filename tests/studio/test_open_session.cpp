@@ -68,7 +68,7 @@ TEST(OpenSession, ReadsOnAWorkerWithProgress) {
   QElapsedTimer t;
   t.start();
   w.open_session(q(path));
-  EXPECT_LT(t.elapsed(), 50) << "open_session blocked the GUI thread";
+  EXPECT_LT(t.elapsed(), 200) << "open_session blocked the GUI thread";  // reading takes ~10x that
   EXPECT_TRUE(w.loading_session());
   EXPECT_TRUE(bar->isVisibleTo(&w));
   EXPECT_FALSE(w.context()->has_session());  // not installed before it is read
