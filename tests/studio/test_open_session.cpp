@@ -65,10 +65,9 @@ TEST(OpenSession, ReadsOnAWorkerWithProgress) {
     if (w.loading_session() && bar->maximum() > 0) progress.push_back(bar->value());
   });
   tick.start(1);
-  QElapsedTimer t;
-  t.start();
+  // No clock: open_session returning before the session is installed, with the event loop then
+  // ticking while the worker reads, is what "does not block" means.
   w.open_session(q(path));
-  EXPECT_LT(t.elapsed(), 200) << "open_session blocked the GUI thread";  // reading takes ~10x that
   EXPECT_TRUE(w.loading_session());
   EXPECT_TRUE(bar->isVisibleTo(&w));
   EXPECT_FALSE(w.context()->has_session());  // not installed before it is read
