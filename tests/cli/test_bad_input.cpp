@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/files.h"
 #include "support/run.h"
 
 using nlohmann::json;
@@ -30,17 +31,8 @@ namespace {
 const std::string kRes = std::string(Z2Z_SOURCE_DIR) + "/resources/models";
 const std::string kTokenizer = kRes + "/demo-base/tokenizer.json";
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void write_file(const fs::path& p, const std::string& bytes) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
+std::string read_file(const fs::path& p) { return z2z::test::read_bytes(p); }
+void write_file(const fs::path& p, const std::string& bytes) { z2z::test::write_bytes(p, bytes); }
 
 std::string nested(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 

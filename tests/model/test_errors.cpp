@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/files.h"
 #include "support/run.h"
 
 using nlohmann::json;
@@ -27,17 +28,8 @@ namespace {
 
 fs::path g_ckpt, g_cases;
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void write_file(const fs::path& p, const std::string& bytes) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
+std::string read_file(const fs::path& p) { return z2z::test::read_bytes(p); }
+void write_file(const fs::path& p, const std::string& bytes) { z2z::test::write_bytes(p, bytes); }
 
 // A safetensors file split into its JSON header and its data section.
 struct Safetensors {
