@@ -200,6 +200,8 @@ int main(int argc, char** argv) {
                                        cli.isSet(max_tokens) ? cli.value(max_tokens).toInt() : -1);
       w.generate();
     });
+  } else if (headless && w.loading_session()) {  // --recover: the autosave is read on a worker first
+    QObject::connect(&w, &MainWindow::sessionOpened, &w, [&] { finish_headless(); });
   } else {
     finish_headless();
   }

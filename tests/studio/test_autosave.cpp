@@ -80,7 +80,10 @@ TEST(Autosave, CrashThenRecoverGivesTheSameSession) {
   ASSERT_TRUE(fs::exists(tmp.file));
   {
     MainWindow w(options(tmp.file, true, Recovery::Recover));
-    ASSERT_TRUE(w.context()->has_session());
+    // read on a worker: the result arrives through the event loop, never inside the constructor
+    EXPECT_FALSE(w.context()->has_session());
+    EXPECT_TRUE(w.loading_session());
+    ASSERT_TRUE(wait_for([&] { return w.context()->has_session(); }));
     EXPECT_EQ(w.context()->steps(), 1000);
     EXPECT_EQ(session::to_json(w.context()->session()), want);
     EXPECT_TRUE(w.context()->title().startsWith("recovered session"));

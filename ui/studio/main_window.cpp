@@ -113,7 +113,9 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
   connect(loader_, &SessionLoader::loaded, this, &MainWindow::install_opened_session);
   connect(loader_, &SessionLoader::failed, this, [this](const QString& path, const QString& message) {
     load_progress_->hide();
-    error_dialog("Open session", message);
+    const bool recovery = !recovering_.isEmpty() && path == recovering_;
+    if (recovery) recovering_.clear();
+    error_dialog(recovery ? "Recover session" : "Open session", message);
     Q_EMIT sessionOpened(path, false, message);
   });
 
@@ -239,18 +241,9 @@ void MainWindow::start_recovery(Recovery r) {
 bool MainWindow::recover_autosave() {
   const QString path = autosaver_->path();
   if (!Autosaver::exists(path)) return false;
-  try {
-    auto s = std::make_shared<session::Session>(session::load(path.toStdString()));
-    const QString when = QLocale().toString(Autosaver::written_at(path), QLocale::ShortFormat);
-    ctx_->set_session(s, "recovered session (" + when + ")", true);
-    autosaver_->mark_unmodified();  // the file stays until a clean shutdown or a save
-    status_->setText(
-        QString("recovered the autosaved session from %1 (%2 steps) — save it with Ctrl+S").arg(when).arg(s->steps()));
-    return true;
-  } catch (const std::exception& e) {
-    error_dialog("Recover session", QString::fromStdString(e.what()));
-    return false;
-  }
+  recovering_ = path;  // read on the loader's worker like any file; install_opened_session finishes it
+  open_session(path);
+  return true;
 }
 
 MainWindow::~MainWindow() = default;
@@ -497,6 +490,16 @@ void MainWindow::show_load_progress(qint64 done, qint64 total) {
 
 void MainWindow::install_opened_session(const QString& path, std::shared_ptr<session::Session> s) {
   load_progress_->hide();
+  if (!recovering_.isEmpty() && path == recovering_) {  // the autosave: it stays until saved or a clean exit
+    recovering_.clear();
+    const QString when = QLocale().toString(Autosaver::written_at(path), QLocale::ShortFormat);
+    ctx_->set_session(s, "recovered session (" + when + ")", true);
+    autosaver_->mark_unmodified();
+    status_->setText(
+        QString("recovered the autosaved session from %1 (%2 steps) — save it with Ctrl+S").arg(when).arg(s->steps()));
+    Q_EMIT sessionOpened(path, true, {});
+    return;
+  }
   ctx_->set_session(s, QFileInfo(path).fileName(), true);
   autosaver_->mark_saved();  // it is on disk already
   last_dir_ = QFileInfo(path).absolutePath();

@@ -63,7 +63,8 @@ class MainWindow : public QMainWindow {
   GenerationController* controller() const { return controller_; }
   SideBySidePanel* side_by_side_panel() const { return side_; }
   Autosaver* autosaver() const { return autosaver_; }
-  // Open the autosave as the current session (kept on disk until a clean shutdown); false if none / bad.
+  // Open the autosave as the current session (kept on disk until a clean shutdown): read on a worker
+  // like open_session(), installed later (sessionOpened() tells when). False if there is none.
   bool recover_autosave();
 
   // Open a session file: it is read on a worker thread (status bar: bytes read) and installed on the
@@ -138,6 +139,7 @@ class MainWindow : public QMainWindow {
   bool presentation_ = false;
   QByteArray pre_presentation_state_;
   QString last_dir_;
+  QString recovering_;  // the autosave being read for recovery (empty: none)
   QString pending_title_;
   struct PendingBranch {
     std::shared_ptr<const session::Session> from;
