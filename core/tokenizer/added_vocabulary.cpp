@@ -1,6 +1,7 @@
 // AddedVocabulary: loading, the byte trie and HF's find_matches rules (single_word, lstrip, rstrip).
 #include "core/tokenizer/added_vocabulary.h"
 
+#include "core/tokenizer/models/model.h"
 #include "core/tokenizer/normalizers/normalizer.h"
 #include "core/tokenizer/unicode.h"
 
@@ -34,7 +35,7 @@ void AddedVocabulary::load(const JsonRef& node, const Normalizer* normalizer) {
     const JsonRef t = node.at(i);
     AddedToken a;
     const std::int64_t id = t.integer("id");
-    if (id < 0 || id > 0x7fffffff) t.fail_at("id", "out of range: {}", id);
+    if (id < 0 || id > kMaxTokenId) t.fail_at("id", "out of range: {} (ids are 0..{})", id, kMaxTokenId);
     a.id = static_cast<std::int32_t>(id);
     a.content = t.str("content");
     if (utf8_first_invalid(a.content) != std::string::npos) t.fail_at("content", "invalid UTF-8");

@@ -2,6 +2,7 @@
 // Not the component parsers: each component parses its own JSON next to its logic.
 #include "core/tokenizer/json_util.h"
 
+#include "core/tokenizer/models/model.h"
 #include "core/tokenizer/unicode.h"
 
 namespace z2z::tok {
@@ -144,7 +145,8 @@ class Handler : public nlohmann::json_sax<json> {
     return true;
   }
   bool vocab_value(std::int64_t v) {
-    if (v < 0 || v > 0x7fffffff) return error(fmt::format("model.vocab[\"{}\"]: id {} out of range", key_, v));
+    if (v < 0 || v > kMaxTokenId)
+      return error(fmt::format("model.vocab[\"{}\"]: id {} out of range (ids are 0..{})", key_, v, kMaxTokenId));
     out_.vocab.emplace_back(std::move(key_), static_cast<std::int32_t>(v));
     return true;
   }

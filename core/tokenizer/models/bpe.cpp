@@ -342,15 +342,17 @@ std::unique_ptr<Bpe> Bpe::build(const JsonRef& node, TokenizerJson* streamed) {
     const JsonRef v = node.at("vocab");
     if (!v.json().is_object()) v.fail("expected an object {{token: id}}");
     for (const auto& [k, val] : v.json().items()) {
-      if (!val.is_number_integer() || val.get<std::int64_t>() < 0 || val.get<std::int64_t>() > 0x7fffffff)
+      if (!val.is_number_integer() || val.get<std::int64_t>() < 0)
         v.fail_at(fmt::format("\"{}\"", k), "expected a non-negative integer id");
+      if (val.get<std::int64_t>() > kMaxTokenId)
+        v.fail_at(fmt::format("\"{}\"", k), "id {} out of range (ids are 0..{})", val.get<std::int64_t>(), kMaxTokenId);
       local_vocab.emplace_back(k, val.get<std::int32_t>());
     }
     vocab = &local_vocab;
   }
   m->vocab_.reserve(vocab->size());
   std::int32_t max_id = -1;
-  for (const auto& [k, id] : *vocab) max_id = std::max(max_id, id);
+  for (const auto& [k, id] : *vocab) max_id = std::max(max_id, id);  // both readers capped ids at kMaxTokenId
   m->id_off_.assign(static_cast<std::size_t>(max_id + 1), {UINT32_MAX, 0});
   std::size_t arena = 0;
   for (const auto& [k, id] : *vocab) arena += k.size();

@@ -15,6 +15,11 @@
 
 namespace z2z::tok {
 
+// Largest token id we accept (vocab and added tokens). Ids index dense per-id tables (8+ bytes per id
+// up to the largest one), so a 2 KB tokenizer.json with one id of 300 000 000 would otherwise allocate
+// gigabytes (found by fuzz_tokenizer_json). Real vocabularies stay far below (Gemma 3: 262 144).
+constexpr std::int64_t kMaxTokenId = (std::int64_t{1} << 24) - 1;
+
 class Model {
  public:
   virtual ~Model() = default;
