@@ -30,7 +30,7 @@ const std::string kModel = R"("type":"BPE","merges":[])";
 // and gigabytes (a libFuzzer timeout under ASan). Ids above 2^24 - 1 are now an error naming the key.
 TEST(FuzzRegressions, HugeSparseTokenIdIsAnErrorNotGigabytes) {
   const auto file =
-      std::filesystem::path(Z2Z_SOURCE_DIR) / "tests/fuzz/regressions/tokenizer_json/timeout-huge-sparse-id.json";
+      std::filesystem::path(Z2Z_SOURCE_DIR) / "tests/fuzz/regressions/tokenizer_json/huge-sparse-token-id.json";
   const std::string found = test::read_bytes(file);
   ASSERT_FALSE(found.empty()) << file;
   EXPECT_EQ(load_error(found), "t.json: model.vocab[\"4ĉ\"]: id 298333333 out of range (ids are 0..16777215)");
