@@ -7,19 +7,13 @@
 #include "core/tokenizer/tokenizer.h"
 #include "core/util/error.h"
 #include "support/files.h"
+#include "tokenizer/load_error.h"
 
 using namespace z2z;
 
 namespace {
 
-std::string load_error(const std::string& text) {
-  try {
-    tok::Tokenizer::from_json(text, "t.json");
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using test::load_error;
 
 const std::string kModel = R"("type":"BPE","merges":[])";
 

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tokenizer/load_error.h"
 #include "tokenizer/shared_tokenizers.h"
 #include "tokenizer/tiny_tokenizer.h"
 
@@ -14,14 +15,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string load_error(const std::string& text) {
-  try {
-    tok::Tokenizer::from_json(text, "t.json");
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using test::load_error;
 
 TEST(TokenizerIo, ErrorsNameFileAndJsonPath) {
   const std::string model = R"("model":{"type":"BPE","vocab":{"a":0},"merges":[]})";
