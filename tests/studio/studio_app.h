@@ -3,6 +3,8 @@
 #pragma once
 
 #include <QApplication>
+#include <QElapsedTimer>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -22,6 +24,14 @@ inline QApplication& studio_app() {
     return std::make_unique<QApplication>(argc, argv);
   }();
   return *app;
+}
+
+// Run the event loop until done() or `ms` milliseconds have passed; returns done().
+inline bool wait_for(const std::function<bool()>& done, int ms, int slice_ms = 10) {
+  QElapsedTimer t;
+  t.start();
+  while (!done() && t.elapsed() < ms) QApplication::processEvents(QEventLoop::AllEvents, slice_ms);
+  return done();
 }
 
 // A repetitive id stream (strong compression): `n` base ids over an alphabet of 6.

@@ -12,6 +12,7 @@
 
 #include "core/session/session_file.h"
 #include "studio/studio_app.h"
+#include "support/files.h"
 #include "ui/studio/autosave.h"
 #include "ui/studio/main_window.h"
 
@@ -20,18 +21,8 @@ using namespace z2z::ui;
 namespace fs = std::filesystem;
 
 namespace {
-bool wait_for(const std::function<bool()>& done, int ms = 10000) {
-  QElapsedTimer t;
-  t.start();
-  while (!done() && t.elapsed() < ms) QApplication::processEvents(QEventLoop::AllEvents, 10);
-  return done();
-}
-std::string read(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+bool wait_for(const std::function<bool()>& done, int ms = 10000) { return test::wait_for(done, ms); }
+std::string read(const fs::path& p) { return test::read_bytes(p); }
 struct TempDir {
   fs::path dir = fs::temp_directory_path() / ("z2z_autosave_" + std::to_string(::getpid()));
   fs::path file = dir / "autosave" / "current.z2zsession.json";

@@ -38,12 +38,7 @@ fs::path checkpoint() {
   return dir;
 }
 
-bool wait_for(const std::function<bool()>& done, int ms = 60000) {
-  QElapsedTimer t;
-  t.start();
-  while (!done() && t.elapsed() < ms) QApplication::processEvents(QEventLoop::AllEvents, 20);
-  return done();
-}
+bool wait_for(const std::function<bool()>& done, int ms = 60000) { return test::wait_for(done, ms, 20); }
 
 // Every codebook entry of the session is explained by its own steps: created at a step that exists,
 // prefix entries created no later than the entry.

@@ -20,12 +20,7 @@ using namespace z2z::ui;
 namespace fs = std::filesystem;
 
 namespace {
-bool wait_for(const std::function<bool()>& done, int ms = 30000) {
-  QElapsedTimer t;
-  t.start();
-  while (!done() && t.elapsed() < ms) QApplication::processEvents(QEventLoop::AllEvents, 10);
-  return done();
-}
+bool wait_for(const std::function<bool()>& done, int ms = 30000) { return test::wait_for(done, ms); }
 struct Files {
   fs::path dir = fs::temp_directory_path() / ("z2z_open_" + std::to_string(::getpid()));
   Files() { fs::create_directories(dir); }
