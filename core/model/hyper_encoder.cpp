@@ -130,35 +130,45 @@ HyperEncoder::HyperEncoder(const std::string& type, const EncoderConfig& c, std:
   }
 }
 
-std::int64_t HyperEncoder::pack_bf16() {
-  bf16_.clear();
+std::int64_t HyperEncoder::pack(bool allow_bf16) {
+  packed_.clear();
   std::vector<const torch::Tensor*> mats{&proj_in_, &proj_out_};
   for (const Layer& L : layers_)
     for (const torch::Tensor* t : {&L.wq, &L.wk, &L.wv, &L.wo, &L.w1, &L.w2}) mats.push_back(t);
-  std::int64_t bytes = 0;
+  std::int64_t bf16_bytes = 0;
   for (const torch::Tensor* t : mats) {
-    if (!t->defined() || !t->device().is_cpu() || t->scalar_type() != torch::kFloat32 || !t->is_contiguous()) continue;
+    if (!t->defined() || !t->device().is_cpu() || t->scalar_type() != torch::kFloat32 || !t->is_contiguous() ||
+        t->dim() != 2)
+      continue;
     const float* w = t->data_ptr<float>();
+    const std::int64_t rows = t->size(0), cols = t->size(1);
     const auto n = static_cast<std::size_t>(t->numel());
-    std::vector<std::uint16_t> half(n);
-    bool exact = true;
-    for (std::size_t i = 0; i < n && exact; ++i) {
-      const auto bits = std::bit_cast<std::uint32_t>(w[i]);
-      exact = (bits & 0xFFFFu) == 0;
-      half[i] = static_cast<std::uint16_t>(bits >> 16);
+    bool exact = allow_bf16;
+    for (std::size_t i = 0; i < n && exact; ++i) exact = (std::bit_cast<std::uint32_t>(w[i]) & 0xFFFFu) == 0;
+    Packed p;
+    const auto size = static_cast<std::size_t>(cpu::packed_size(rows, cols));
+    if (exact) {
+      p.bf16.resize(size);
+      cpu::pack_panels(w, rows, cols, p.bf16.data());
+      bf16_bytes += static_cast<std::int64_t>(size * sizeof(std::uint16_t));
+    } else {
+      p.f32.resize(size);
+      cpu::pack_panels(w, rows, cols, p.f32.data());
     }
-    if (!exact) continue;
-    bytes += static_cast<std::int64_t>(n * sizeof(std::uint16_t));
-    bf16_.emplace(w, std::move(half));
+    packed_.emplace(w, std::move(p));
   }
-  return bytes;
+  return bf16_bytes;
 }
 
 void HyperEncoder::linear(const float* X, std::int64_t m, std::int64_t cols, const torch::Tensor& W, std::int64_t rows,
                           float* Y) const {
   const float* w = W.data_ptr<float>();
-  if (auto it = bf16_.find(w); it != bf16_.end() && cpu::linear_rows_bf16(X, m, cols, it->second.data(), rows, Y))
-    return;
+  if (auto it = packed_.find(w); it != packed_.end()) {
+    const Packed& p = it->second;
+    if (p.bf16.empty() ? cpu::linear_packed(X, m, cols, p.f32.data(), rows, Y)
+                       : cpu::linear_packed(X, m, cols, p.bf16.data(), rows, Y))
+      return;
+  }
   cpu::linear(X, m, cols, w, rows, Y);
 }
 
@@ -168,7 +178,7 @@ void HyperEncoder::to(torch::ScalarType dtype) {
 }
 
 std::vector<std::pair<std::string, torch::Tensor*>> HyperEncoder::named_parameters() {
-  bf16_.clear();  // the caller may change the weights
+  packed_.clear();  // the caller may change the weights
   std::vector<std::pair<std::string, torch::Tensor*>> out;
   auto add = [&](std::string name, torch::Tensor& t) {
     if (t.defined()) out.emplace_back(std::move(name), &t);
@@ -338,9 +348,7 @@ void HyperEncoder::encode_entries(std::span<const std::span<const std::int32_t>>
           const float* q = ws.q.data() + (r0 + qi) * H + head * hd;
           for (std::int64_t ki = 0; ki < nk; ++ki) {
             const float* k = ws.k.data() + (r0 + ki) * H + head * hd;
-            float dot = 0;
-            for (std::int64_t j = 0; j < hd; ++j) dot += q[j] * k[j];
-            ws.sc[n(ki)] = dot / scale;
+            ws.sc[n(ki)] = cpu::dot(q, k, hd) / scale;
           }
           cpu::softmax(ws.sc.data(), nk);
           float* a = ws.a.data() + (r0 + qi) * H + head * hd;

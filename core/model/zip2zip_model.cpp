@@ -302,12 +302,10 @@ std::shared_ptr<Zip2ZipModel> Zip2ZipModel::load(const std::filesystem::path& di
     if (m.enc_out) m.enc_out->to(m.dtype);
   }
   s.decoder_bytes = m.decoder->parameter_bytes();
-  // Encoder matrices that came from bf16 files are read as bf16 by the per-entry fast path: half
-  // the bytes per new hypertoken, bit-identical results (HyperEncoder::pack_bf16).
-  if (opt.bf16_encoder_weights) {
-    if (m.enc_in) s.encoder_bf16_bytes += m.enc_in->pack_bf16();
-    if (m.enc_out) s.encoder_bf16_bytes += m.enc_out->pack_bf16();
-  }
+  // The per-entry fast path reads panel-packed copies of the encoder matrices; those that came from
+  // bf16 files stay bf16: half the bytes per new hypertoken, bit-identical results (HyperEncoder::pack).
+  if (m.enc_in) s.encoder_bf16_bytes += m.enc_in->pack(opt.bf16_encoder_weights);
+  if (m.enc_out) s.encoder_bf16_bytes += m.enc_out->pack(opt.bf16_encoder_weights);
   return model;
 }
 

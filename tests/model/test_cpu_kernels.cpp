@@ -64,28 +64,59 @@ TEST_P(CpuKernels, LinearMatchesReference) {
   }
 }
 
-// bf16 weights (the upper halves of f32s) give bit-identical results to the widened f32 matrix on the
-// vector paths, and decline (return false, Y untouched) where there is no bf16 kernel.
-TEST_P(CpuKernels, LinearBf16IsBitIdenticalToF32) {
+// Panel-packed products: close to a double-precision reference, the same bits from f32 and bf16
+// panels of an exactly-bf16 matrix, and the same bits on every vector path (each output is one fma
+// chain over the inputs in order). They decline (false, Y untouched) for m > 4 or without AVX2.
+std::vector<float> packed_product(const std::vector<float>& X, std::int64_t m, std::int64_t cols,
+                                  const std::vector<float>& W, std::int64_t rows, bool bf16, bool& done) {
+  std::vector<float> Y(static_cast<std::size_t>(m * rows), -2.0f);
+  const auto size = static_cast<std::size_t>(cpu::packed_size(rows, cols));
+  if (bf16) {
+    std::vector<std::uint16_t> P(size, 0xFFFF);
+    cpu::pack_panels(W.data(), rows, cols, P.data());
+    done = cpu::linear_packed(X.data(), m, cols, P.data(), rows, Y.data());
+  } else {
+    std::vector<float> P(size, std::numeric_limits<float>::quiet_NaN());
+    cpu::pack_panels(W.data(), rows, cols, P.data());
+    done = cpu::linear_packed(X.data(), m, cols, P.data(), rows, Y.data());
+  }
+  return Y;
+}
+
+TEST_P(CpuKernels, LinearPackedMatchesReferenceAndIsBitIdenticalAcrossStorageAndPaths) {
   for (std::int64_t m : {1, 2, 3, 4, 5}) {
-    for (std::int64_t cols : {7, 8, 33, 128}) {
-      for (std::int64_t rows : {1, 3, 64}) {
-        auto X = randv(static_cast<std::size_t>(m * cols), 3), W = randv(static_cast<std::size_t>(rows * cols), 4);
-        std::vector<std::uint16_t> W16(W.size());
-        for (std::size_t i = 0; i < W.size(); ++i) {
-          W16[i] = static_cast<std::uint16_t>(std::bit_cast<std::uint32_t>(W[i]) >> 16);
-          W[i] = std::bit_cast<float>(static_cast<std::uint32_t>(W16[i]) << 16);  // exactly bf16
-        }
-        std::vector<float> Y32(static_cast<std::size_t>(m * rows), -1.0f), Y16(Y32.size(), -2.0f);
-        cpu::linear(X.data(), m, cols, W.data(), rows, Y32.data());
-        const bool done = cpu::linear_rows_bf16(X.data(), m, cols, W16.data(), rows, Y16.data());
+    for (std::int64_t cols : {1, 7, 128}) {
+      for (std::int64_t rows : {1, 17, 64, 130}) {  // partial panels and quarters too
         const std::string what =
             "m=" + std::to_string(m) + " cols=" + std::to_string(cols) + " rows=" + std::to_string(rows);
-        EXPECT_EQ(done, GetParam() >= 1 && m <= 4) << what;
-        if (done)
-          EXPECT_EQ(Y16, Y32) << what;
-        else
-          EXPECT_EQ(Y16, std::vector<float>(Y32.size(), -2.0f)) << what;
+        auto X = randv(static_cast<std::size_t>(m * cols), 3), W = randv(static_cast<std::size_t>(rows * cols), 4);
+        for (float& w : W)  // exactly bf16
+          w = std::bit_cast<float>(std::bit_cast<std::uint32_t>(w) & 0xFFFF0000u);
+        bool done32 = false, done16 = false;
+        const auto Y32 = packed_product(X, m, cols, W, rows, false, done32);
+        const auto Y16 = packed_product(X, m, cols, W, rows, true, done16);
+        EXPECT_EQ(done32, GetParam() >= 1 && m <= 4) << what;
+        EXPECT_EQ(done16, done32) << what;
+        if (!done32) {
+          EXPECT_EQ(Y32, std::vector<float>(Y32.size(), -2.0f)) << what;
+          continue;
+        }
+        EXPECT_EQ(Y16, Y32) << what;
+        for (std::int64_t i = 0; i < m; ++i)
+          for (std::int64_t r = 0; r < rows; ++r) {
+            double want = 0;
+            for (std::int64_t c = 0; c < cols; ++c)
+              want += static_cast<double>(X[static_cast<std::size_t>(i * cols + c)]) *
+                      W[static_cast<std::size_t>(r * cols + c)];
+            expect_close(Y32[static_cast<std::size_t>(i * rows + r)], want, 1e-5, what);
+          }
+        if (GetParam() == 2) {  // the AVX2 kernel gives the same bits
+          cpu::simd_level(1);
+          bool done_avx2 = false;
+          EXPECT_EQ(packed_product(X, m, cols, W, rows, true, done_avx2), Y32) << what;
+          EXPECT_TRUE(done_avx2);
+          cpu::simd_level(2);
+        }
       }
     }
   }
