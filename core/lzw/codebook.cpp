@@ -64,7 +64,8 @@ Codebook::Slot* Codebook::slot_for_insert(std::int64_t id) {
   if (s < n) return &dense_[static_cast<std::size_t>(s)];
   if (s - n > kMaxDenseJump) return &sparse_[s];
   const auto us = static_cast<std::size_t>(s);
-  if (us >= dense_.size()) dense_.resize(std::max<std::size_t>(64, 2 * us));  // new slots are empty
+  if (us >= dense_.size()) dense_.resize(std::max<std::size_t>(64, 2 * us));      // not initialized
+  for (std::size_t g = dense_size_; g <= us; ++g) dense_[g] = Slot{0, 0, kNone};  // skipped ids: empty
   dense_size_ = us + 1;
   // Migrate sparse entries now covered by the dense table.
   while (!sparse_.empty() && sparse_.begin()->first <= s) {
@@ -92,7 +93,7 @@ Codebook::Handle Codebook::find(std::span<const TokenId> seq) const {
 }
 
 void Codebook::rehash(std::size_t buckets) {
-  std::vector<Bucket> old = std::move(table_);
+  std::vector<Bucket, DefaultInitAllocator<Bucket>> old = std::move(table_);
   // An empty bucket {kEmptyKey, kNone, -1} is all 0xFF bytes: fill with memset (a 16-byte struct
   // fill loop was ~7 % of decoding short documents).
   static_assert(kEmptyKey == ~std::uint64_t{0} && kNone == 0xFFFFFFFFu && sizeof(Bucket) == 16);

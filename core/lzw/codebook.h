@@ -9,7 +9,7 @@
 //    exist without being an entry (the decoder can create entries whose proper prefixes are not
 //    entries, §1.2).
 //  * expansions of all entries in one arena (`arena_`), addressed per slot (id - V). The arena and
-//    the slot table keep some zeroed room past their logical end (`arena_size_`, `dense_size_`),
+//    the slot table keep some room past their logical end (not initialized) (`arena_size_`, `dense_size_`),
 //    so the codec can copy expansions in fixed 16-byte chunks and append without reallocating.
 //  * hypertoken ids normally arrive in order; ids far ahead of the dense slot table (the decoder's
 //    "trust the received id" branch, §1.4 item 5) go to a small sparse map.
@@ -21,12 +21,35 @@
 #include <cstring>
 #include <map>
 #include <span>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "core/lzw/config.h"
 
 namespace z2z::lzw {
+
+// std::allocator that default-initializes: resize() leaves trivial elements uninitialized instead of
+// zeroing them (the probe table is filled with 0xFF right after; zeroing it first was ~7 % of
+// encoding a long stream).
+template <typename T>
+struct DefaultInitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = DefaultInitAllocator<U>;
+  };
+  DefaultInitAllocator() = default;
+  template <typename U>
+  DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
 
 class Codebook {
  public:
@@ -150,10 +173,10 @@ class Codebook {
   }
 
  private:
-  struct Slot {
-    std::uint32_t offset = 0;
-    std::uint32_t len = 0;  // 0 = empty
-    Handle node = kNone;
+  struct Slot {  // trivial: dense_ room past dense_size_ is left uninitialized (slots below it are set)
+    std::uint32_t offset;
+    std::uint32_t len;  // 0 = empty
+    Handle node;
   };
 
   const Slot* slot_of(std::int64_t id) const {
@@ -189,13 +212,15 @@ class Codebook {
     Handle node;
     TokenId code;
   };
-  std::vector<Bucket> table_;
+  std::vector<Bucket, DefaultInitAllocator<Bucket>> table_;
   std::size_t used_ = 0;
   std::size_t max_used_ = 0;  // table_.size() / 2
   int shift_ = 64;
-  std::vector<TokenId> arena_;  // size() is the allocated room; arena_size_ ids are in use
+  // size() is the allocated room; arena_size_ ids are in use. Room past that is not initialized: copy_small
+  // may copy (memcpy) a few ids of it into the slack of other buffers, never read as ids.
+  std::vector<TokenId, DefaultInitAllocator<TokenId>> arena_;
   std::size_t arena_size_ = 0;
-  std::vector<Slot> dense_;  // size() is the allocated room; dense_size_ slots are in use
+  std::vector<Slot, DefaultInitAllocator<Slot>> dense_;  // size() is the allocated room; dense_size_ slots are in use
   std::size_t dense_size_ = 0;
   std::map<std::int64_t, Slot> sparse_;
   std::size_t entry_count_ = 0;
