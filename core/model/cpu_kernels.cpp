@@ -10,6 +10,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 namespace z2z::model::cpu {
 
@@ -448,6 +449,21 @@ void gemv_t(const float* W, std::int64_t rows, std::int64_t cols, const float* x
 std::int64_t packed_size(std::int64_t rows, std::int64_t cols) { return (rows + kPanel - 1) / kPanel * kPanel * cols; }
 
 namespace {
+// Calls f(std::integral_constant<int, m>{}) for m in 1..4: the few-row kernels are templates on m.
+template <typename F>
+void with_rows(std::int64_t m, F&& f) {
+  switch (m) {
+    case 1:
+      return f(std::integral_constant<int, 1>{});
+    case 2:
+      return f(std::integral_constant<int, 2>{});
+    case 3:
+      return f(std::integral_constant<int, 3>{});
+    default:
+      return f(std::integral_constant<int, 4>{});
+  }
+}
+
 template <typename WT, typename F>
 void pack_panels_as(const float* W, std::int64_t rows, std::int64_t cols, WT* P, F convert) {
   for (std::int64_t r0 = 0; r0 < rows; r0 += kPanel)
@@ -461,30 +477,10 @@ bool linear_packed_simd(const float* X, std::int64_t m, std::int64_t cols, const
   if (m <= 0 || rows <= 0) return true;
   if (cols <= 0 || m > 4) return false;
 #if defined(__x86_64__) && defined(__GNUC__)
-  if (g_use_avx512) {
-    switch (m) {
-      case 1:
-        return linear_packed_avx512<1>(X, cols, P, rows, Y), true;
-      case 2:
-        return linear_packed_avx512<2>(X, cols, P, rows, Y), true;
-      case 3:
-        return linear_packed_avx512<3>(X, cols, P, rows, Y), true;
-      default:
-        return linear_packed_avx512<4>(X, cols, P, rows, Y), true;
-    }
-  }
-  if (g_use_avx2) {
-    switch (m) {
-      case 1:
-        return linear_packed_avx2<1>(X, cols, P, rows, Y), true;
-      case 2:
-        return linear_packed_avx2<2>(X, cols, P, rows, Y), true;
-      case 3:
-        return linear_packed_avx2<3>(X, cols, P, rows, Y), true;
-      default:
-        return linear_packed_avx2<4>(X, cols, P, rows, Y), true;
-    }
-  }
+  if (g_use_avx512)
+    return with_rows(m, [&](auto M) { linear_packed_avx512<decltype(M)::value>(X, cols, P, rows, Y); }), true;
+  if (g_use_avx2)
+    return with_rows(m, [&](auto M) { linear_packed_avx2<decltype(M)::value>(X, cols, P, rows, Y); }), true;
 #else
   (void)X, (void)P, (void)Y;
 #endif
@@ -529,30 +525,10 @@ template <typename WT>
 bool linear_rows_simd(const float* X, std::int64_t m, std::int64_t cols, const WT* W, std::int64_t rows, float* Y) {
 #if defined(__x86_64__) && defined(__GNUC__)
   if (m < 1 || m > 4) return false;
-  if (g_use_avx512 && cols % 16 == 0) {
-    switch (m) {
-      case 1:
-        return linear_rows_avx512<1, false, WT>(X, cols, W, rows, Y), true;
-      case 2:
-        return linear_rows_avx512<2, false, WT>(X, cols, W, rows, Y), true;
-      case 3:
-        return linear_rows_avx512<3, false, WT>(X, cols, W, rows, Y), true;
-      default:
-        return linear_rows_avx512<4, false, WT>(X, cols, W, rows, Y), true;
-    }
-  }
-  if (g_use_avx2) {
-    switch (m) {
-      case 1:
-        return linear_rows_avx2<1, false, WT>(X, cols, W, rows, Y), true;
-      case 2:
-        return linear_rows_avx2<2, false, WT>(X, cols, W, rows, Y), true;
-      case 3:
-        return linear_rows_avx2<3, false, WT>(X, cols, W, rows, Y), true;
-      default:
-        return linear_rows_avx2<4, false, WT>(X, cols, W, rows, Y), true;
-    }
-  }
+  if (g_use_avx512 && cols % 16 == 0)
+    return with_rows(m, [&](auto M) { linear_rows_avx512<decltype(M)::value, false, WT>(X, cols, W, rows, Y); }), true;
+  if (g_use_avx2)
+    return with_rows(m, [&](auto M) { linear_rows_avx2<decltype(M)::value, false, WT>(X, cols, W, rows, Y); }), true;
 #endif
   (void)X, (void)m, (void)cols, (void)W, (void)rows, (void)Y;
   return false;

@@ -41,6 +41,19 @@ class CpuKernels : public ::testing::TestWithParam<int> {
   int was_ = 0;
 };
 
+// Y[m, rows] against X . W^T in double precision.
+void expect_product_close(const std::vector<float>& X, std::int64_t m, std::int64_t cols, const std::vector<float>& W,
+                          std::int64_t rows, const std::vector<float>& Y, const std::string& what) {
+  for (std::int64_t i = 0; i < m; ++i)
+    for (std::int64_t r = 0; r < rows; ++r) {
+      double want = 0;
+      for (std::int64_t c = 0; c < cols; ++c)
+        want +=
+            static_cast<double>(X[static_cast<std::size_t>(i * cols + c)]) * W[static_cast<std::size_t>(r * cols + c)];
+      expect_close(Y[static_cast<std::size_t>(i * rows + r)], want, 1e-5, what);
+    }
+}
+
 }  // namespace
 
 TEST_P(CpuKernels, LinearMatchesReference) {
@@ -50,15 +63,7 @@ TEST_P(CpuKernels, LinearMatchesReference) {
         auto X = randv(static_cast<std::size_t>(m * cols), 1), W = randv(static_cast<std::size_t>(rows * cols), 2);
         std::vector<float> Y(static_cast<std::size_t>(m * rows), -1.0f);
         cpu::linear(X.data(), m, cols, W.data(), rows, Y.data());
-        for (std::int64_t i = 0; i < m; ++i)
-          for (std::int64_t r = 0; r < rows; ++r) {
-            double want = 0;
-            for (std::int64_t c = 0; c < cols; ++c)
-              want += static_cast<double>(X[static_cast<std::size_t>(i * cols + c)]) *
-                      W[static_cast<std::size_t>(r * cols + c)];
-            expect_close(Y[static_cast<std::size_t>(i * rows + r)], want, 1e-5,
-                         "linear m=" + std::to_string(m) + " cols=" + std::to_string(cols));
-          }
+        expect_product_close(X, m, cols, W, rows, Y, "linear m=" + std::to_string(m) + " cols=" + std::to_string(cols));
       }
     }
   }
@@ -67,6 +72,7 @@ TEST_P(CpuKernels, LinearMatchesReference) {
 // Panel-packed products: close to a double-precision reference, the same bits from f32 and bf16
 // panels of an exactly-bf16 matrix, and the same bits on every vector path (each output is one fma
 // chain over the inputs in order). They decline (false, Y untouched) for m > 4 or without AVX2.
+namespace {
 std::vector<float> packed_product(const std::vector<float>& X, std::int64_t m, std::int64_t cols,
                                   const std::vector<float>& W, std::int64_t rows, bool bf16, bool& done) {
   std::vector<float> Y(static_cast<std::size_t>(m * rows), -2.0f);
@@ -82,6 +88,7 @@ std::vector<float> packed_product(const std::vector<float>& X, std::int64_t m, s
   }
   return Y;
 }
+}  // namespace
 
 TEST_P(CpuKernels, LinearPackedMatchesReferenceAndIsBitIdenticalAcrossStorageAndPaths) {
   for (std::int64_t m : {1, 2, 3, 4, 5}) {
@@ -102,14 +109,7 @@ TEST_P(CpuKernels, LinearPackedMatchesReferenceAndIsBitIdenticalAcrossStorageAnd
           continue;
         }
         EXPECT_EQ(Y16, Y32) << what;
-        for (std::int64_t i = 0; i < m; ++i)
-          for (std::int64_t r = 0; r < rows; ++r) {
-            double want = 0;
-            for (std::int64_t c = 0; c < cols; ++c)
-              want += static_cast<double>(X[static_cast<std::size_t>(i * cols + c)]) *
-                      W[static_cast<std::size_t>(r * cols + c)];
-            expect_close(Y32[static_cast<std::size_t>(i * rows + r)], want, 1e-5, what);
-          }
+        expect_product_close(X, m, cols, W, rows, Y32, what);
         if (GetParam() == 2) {  // the AVX2 kernel gives the same bits
           cpu::simd_level(1);
           bool done_avx2 = false;
