@@ -5,6 +5,8 @@
 #include <cstring>
 #include <limits>
 
+#include "core/util/utf8.h"
+
 namespace z2z::session {
 
 namespace {
@@ -206,46 +208,15 @@ void JsonCursor::escape(std::string& out) {
     if (lo < 0xDC00 || lo > 0xDFFF) throw Miss{};
     cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
   }
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+  utf8::append(out, cp);
 }
 
 // One well-formed UTF-8 sequence at p_ (RFC 3629: no overlongs, no surrogates, <= U+10FFFF).
 void JsonCursor::utf8_sequence(std::string& out) {
-  const auto c = static_cast<unsigned char>(*p_);
-  unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
-  std::size_t n;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    throw Miss{};
-  }
-  if (static_cast<std::size_t>(end_ - p_) < n) throw Miss{};
-  const auto second = static_cast<unsigned char>(p_[1]);
-  if (second < lo || second > hi) throw Miss{};
-  for (std::size_t k = 2; k < n; ++k)
-    if ((static_cast<unsigned char>(p_[k]) & 0xC0) != 0x80) throw Miss{};
+  std::size_t bad = 0;
+  const std::size_t n =
+      utf8::sequence_length(reinterpret_cast<const unsigned char*>(p_), static_cast<std::size_t>(end_ - p_), 0, bad);
+  if (n == 0) throw Miss{};
   out.append(p_, n);
   p_ += n;
 }

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/util/utf8.h"
+
 namespace z2z::tok {
 
 // Length of the UTF-8 sequence that starts with `lead` (1 for continuation/invalid bytes).
@@ -37,7 +39,7 @@ inline int utf8_decode(const char* s, std::size_t n, std::size_t i, std::uint32_
   return len;
 }
 
-void utf8_append(std::string& out, std::uint32_t cp);
+inline void utf8_append(std::string& out, std::uint32_t cp) { utf8::append(out, cp); }
 std::string utf8_encode(std::uint32_t cp);
 
 // Offset of the first byte that is not part of well-formed UTF-8, or npos when `s` is valid.
