@@ -15,6 +15,7 @@
 #include "app/z2z/term_stream.h"
 #include "app/z2z/text_codec.h"
 #include "core/generate/generator.h"
+#include "core/generate/run_info.h"
 #include "core/model/zip2zip_model.h"
 #include "core/session/session.h"
 #include "core/session/session_file.h"
@@ -120,31 +121,12 @@ int cmd_generate(int argc, char** argv) {
   const term::ViewOptions view = term::view_options(args, stdout);
   const bool marked = !jsonl && (view.color != term::ColorDepth::None || view.whitespace);
 
-  session::RunInfo info;
-  info.source = "generate";
-  info.created = session::utc_now_iso8601();
-  info.z2z_version = Z2Z_VERSION;
   const auto& ms = model->summary();
-  info.model_dir = *dir;
-  info.model_arch = ms.arch;
-  info.zip2zip = ms.zip2zip;
-  info.position_mode = ms.position_mode;
-  if (codec)
-    info.tokenizer = args.has("tokenizer") ? *args.get("tokenizer")
-                     : ms.tokenizer_json   ? ms.tokenizer_json->string()
-                                           : "";
-  info.has_text = codec != nullptr;
-  info.compression = model->compression().to_lzw_config();
-  info.temperature = p.sampling.temperature;
-  info.top_k = p.sampling.top_k;
-  info.top_p = p.sampling.top_p;
-  info.seed = p.sampling.seed;
-  info.max_new_tokens = p.max_new_tokens;
-  info.top_logprobs = static_cast<std::int64_t>(p.top_logprobs);
-  info.compress_prompt = p.compress_prompt;
-  info.mask_uninstalled = p.mask_uninstalled;
-  info.device = ms.device;
-  info.dtype = ms.dtype;
+  const std::string tokenizer_path = !codec                  ? ""
+                                     : args.has("tokenizer") ? *args.get("tokenizer")
+                                     : ms.tokenizer_json     ? ms.tokenizer_json->string()
+                                                             : "";
+  const session::RunInfo info = gen::generation_run_info(*model, *dir, p, tokenizer_path, codec != nullptr);
   session::Session::TokenBytes token_bytes;
   if (codec) token_bytes = [&](std::int32_t id) { return codec->token_bytes(id); };
   session::Session log(info, token_bytes);

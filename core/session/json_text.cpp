@@ -6,31 +6,15 @@
 
 #include <fmt/format.h>
 
+#include "core/util/utf8.h"
+
 namespace z2z::session {
 
 namespace {
+// Length of the well-formed UTF-8 sequence at s[i], 0 if ill-formed.
 std::size_t utf8_len(std::string_view s, std::size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  std::size_t n;
-  std::uint32_t cp;
-  if ((c >> 5) == 0x6)
-    n = 2, cp = c & 0x1F;
-  else if ((c >> 4) == 0xE)
-    n = 3, cp = c & 0x0F;
-  else if ((c >> 3) == 0x1E)
-    n = 4, cp = c & 0x07;
-  else
-    return 0;
-  if (i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    const auto d = static_cast<unsigned char>(s[i + k]);
-    if ((d & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (d & 0x3F);
-  }
-  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-      (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return n;
+  std::size_t bad = 0;
+  return utf8::sequence_length(reinterpret_cast<const unsigned char*>(s.data()), s.size(), i, bad);
 }
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <exception>
 
+#include "core/generate/run_info.h"
 #include "core/model/zip2zip_model.h"
 #include "core/util/error.h"
 
@@ -69,28 +70,8 @@ void GenerationWorker::run(const GenerationRequest& rq) {
 
     RunStart st;
     st.tag = rq.tag;
-    auto& info = st.info;
-    info.source = "generate";
-    info.created = session::utc_now_iso8601();
-    info.z2z_version = Z2Z_VERSION;
-    info.model_dir = rq.model_dir.toStdString();
-    info.model_arch = ms.arch;
-    info.zip2zip = ms.zip2zip;
-    info.position_mode = ms.position_mode;
-    info.tokenizer = tokenizer ? tok_path.toStdString() : "";
-    info.has_text = tokenizer != nullptr;
-    info.compression = cached_->model->compression().to_lzw_config();
-    const auto& p = rq.params;
-    info.temperature = p.sampling.temperature;
-    info.top_k = p.sampling.top_k;
-    info.top_p = p.sampling.top_p;
-    info.seed = p.sampling.seed;
-    info.max_new_tokens = p.max_new_tokens;
-    info.top_logprobs = static_cast<std::int64_t>(p.top_logprobs);
-    info.compress_prompt = p.compress_prompt;
-    info.mask_uninstalled = p.mask_uninstalled;
-    info.device = ms.device;
-    info.dtype = ms.dtype;
+    st.info = gen::generation_run_info(*cached_->model, rq.model_dir.toStdString(), rq.params,
+                                       tokenizer ? tok_path.toStdString() : "", tokenizer != nullptr);
     st.tokenizer = tokenizer;
     st.model_summary = QString("%1 · %2 · V=%3 K=%4 S=%5 · %6 layers")
                            .arg(QString::fromStdString(ms.dir.filename().string()))
