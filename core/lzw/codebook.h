@@ -9,7 +9,7 @@
 //    exist without being an entry (the decoder can create entries whose proper prefixes are not
 //    entries, §1.2).
 //  * expansions of all entries in one arena (`arena_`), addressed per slot (id - V). The arena and
-//    the slot table keep some room past their logical end (not initialized) (`arena_size_`, `dense_size_`),
+//    the slot table keep some uninitialized room past their logical end (`arena_size_`, `dense_size_`),
 //    so the codec can copy expansions in fixed 16-byte chunks and append without reallocating.
 //  * hypertoken ids normally arrive in order; ids far ahead of the dense slot table (the decoder's
 //    "trust the received id" branch, §1.4 item 5) go to a small sparse map.

@@ -19,7 +19,7 @@ namespace {
 #if defined(__x86_64__) && defined(__GNUC__)
 // Y[m, rows] = X[m, cols] . W^T for m <= 4: every weight row is loaded once and multiplied into all
 // m inputs (one BLAS gemv per input would stream W m times), two weight rows at a time, with the
-// rows further ahead prefetched (the hyper-encoder's weights usually come from DRAM).
+// rows further ahead prefetched (the decoder's gemv, and linear() on unpacked matrices).
 __attribute__((target("avx2,fma"))) float hsum(__m256 v) {
   __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
   s = _mm_add_ps(s, _mm_movehl_ps(s, s));
@@ -42,27 +42,25 @@ inline std::int64_t prefetch_rows(const WT* W, std::int64_t cols, std::int64_t r
   return ahead;
 }
 
-// Weights are f32, or bf16 (the upper half of an f32, widened exactly on load): one kernel for both,
-// so the two storages give bit-identical results.
+// Packed weights are f32, or bf16 (the upper half of an f32, widened exactly on load): one packed
+// kernel serves both, so the two storages give bit-identical results.
 __attribute__((target("avx2,fma"))) inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
 __attribute__((target("avx2,fma"))) inline __m256 load8(const std::uint16_t* p) {
   const __m256i w = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
   return _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
 }
-inline float widen(float w) { return w; }
-inline float widen(std::uint16_t w) { return std::bit_cast<float>(static_cast<std::uint32_t>(w) << 16); }
 
-template <int M, bool Accumulate = false, typename WT = float>  // Accumulate: Y += X . W^T (M = 1 only)
-__attribute__((target("avx2,fma"))) void linear_rows_avx2(const float* X, std::int64_t cols, const WT* W,
+template <int M, bool Accumulate = false>  // Accumulate: Y += X . W^T (M = 1 only)
+__attribute__((target("avx2,fma"))) void linear_rows_avx2(const float* X, std::int64_t cols, const float* W,
                                                           std::int64_t rows, float* Y) {
   const std::int64_t vec_end = cols - cols % 8;
   const std::int64_t kAhead = prefetch_rows(W, cols, rows);
   std::int64_t r = 0;
   for (; r + 2 <= rows; r += 2) {
-    const WT* w0 = W + r * cols;
-    const WT* w1 = w0 + cols;
+    const float* w0 = W + r * cols;
+    const float* w1 = w0 + cols;
     if (r + kAhead < rows)
-      for (std::int64_t c = 0; c < 2 * cols; c += kLine<WT>)
+      for (std::int64_t c = 0; c < 2 * cols; c += kLine<float>)
         _mm_prefetch(reinterpret_cast<const char*>(w0 + kAhead * cols + c), _MM_HINT_T0);
     __m256 a0[M], a1[M];
     for (int i = 0; i < M; ++i) a0[i] = a1[i] = _mm256_setzero_ps();
@@ -77,7 +75,7 @@ __attribute__((target("avx2,fma"))) void linear_rows_avx2(const float* X, std::i
     for (int i = 0; i < M; ++i) {
       float s0 = hsum(a0[i]), s1 = hsum(a1[i]);
       for (std::int64_t c = vec_end; c < cols; ++c)  // explicit fma: same rounding for f32 and bf16 weights
-        s0 = std::fma(widen(w0[c]), X[i * cols + c], s0), s1 = std::fma(widen(w1[c]), X[i * cols + c], s1);
+        s0 = std::fma(w0[c], X[i * cols + c], s0), s1 = std::fma(w1[c], X[i * cols + c], s1);
       if (Accumulate) {
         Y[r] += s0;
         Y[r + 1] += s1;
@@ -88,13 +86,13 @@ __attribute__((target("avx2,fma"))) void linear_rows_avx2(const float* X, std::i
     }
   }
   for (; r < rows; ++r) {
-    const WT* w0 = W + r * cols;
+    const float* w0 = W + r * cols;
     for (int i = 0; i < M; ++i) {
       __m256 a = _mm256_setzero_ps();
       for (std::int64_t c = 0; c < vec_end; c += 8)
         a = _mm256_fmadd_ps(load8(w0 + c), _mm256_loadu_ps(X + i * cols + c), a);
       float s = hsum(a);
-      for (std::int64_t c = vec_end; c < cols; ++c) s = std::fma(widen(w0[c]), X[i * cols + c], s);
+      for (std::int64_t c = vec_end; c < cols; ++c) s = std::fma(w0[c], X[i * cols + c], s);
       if (Accumulate)
         Y[r] += s;
       else
@@ -130,16 +128,16 @@ __attribute__((target("avx512f,avx2,fma"))) inline __m512 load16(const std::uint
   return _mm512_castsi512_ps(_mm512_maskz_slli_epi32(0xFFFF, w, 16));
 }
 
-template <int M, bool Accumulate = false, typename WT = float>
-__attribute__((target("avx512f,avx2,fma"))) void linear_rows_avx512(const float* X, std::int64_t cols, const WT* W,
+template <int M, bool Accumulate = false>
+__attribute__((target("avx512f,avx2,fma"))) void linear_rows_avx512(const float* X, std::int64_t cols, const float* W,
                                                                     std::int64_t rows, float* Y) {
   const std::int64_t kAhead = prefetch_rows(W, cols, rows);
   std::int64_t r = 0;
   for (; r + 2 <= rows; r += 2) {
-    const WT* w0 = W + r * cols;
-    const WT* w1 = w0 + cols;
+    const float* w0 = W + r * cols;
+    const float* w1 = w0 + cols;
     if (r + kAhead < rows)
-      for (std::int64_t c = 0; c < 2 * cols; c += kLine<WT>)
+      for (std::int64_t c = 0; c < 2 * cols; c += kLine<float>)
         _mm_prefetch(reinterpret_cast<const char*>(w0 + kAhead * cols + c), _MM_HINT_T0);
     __m512 a0[M], a1[M];
     for (int i = 0; i < M; ++i) a0[i] = a1[i] = _mm512_setzero_ps();
@@ -163,7 +161,7 @@ __attribute__((target("avx512f,avx2,fma"))) void linear_rows_avx512(const float*
     }
   }
   for (; r < rows; ++r) {
-    const WT* w0 = W + r * cols;
+    const float* w0 = W + r * cols;
     for (int i = 0; i < M; ++i) {
       __m512 a = _mm512_setzero_ps();
       for (std::int64_t c = 0; c < cols; c += 16)
@@ -521,14 +519,12 @@ int simd_level(int level) {
 namespace {
 
 // The vector kernels for m in 1..4 rows; false if this CPU level / shape has none.
-template <typename WT>
-bool linear_rows_simd(const float* X, std::int64_t m, std::int64_t cols, const WT* W, std::int64_t rows, float* Y) {
+bool linear_rows_simd(const float* X, std::int64_t m, std::int64_t cols, const float* W, std::int64_t rows, float* Y) {
 #if defined(__x86_64__) && defined(__GNUC__)
   if (m < 1 || m > 4) return false;
   if (g_use_avx512 && cols % 16 == 0)
-    return with_rows(m, [&](auto M) { linear_rows_avx512<decltype(M)::value, false, WT>(X, cols, W, rows, Y); }), true;
-  if (g_use_avx2)
-    return with_rows(m, [&](auto M) { linear_rows_avx2<decltype(M)::value, false, WT>(X, cols, W, rows, Y); }), true;
+    return with_rows(m, [&](auto M) { linear_rows_avx512<decltype(M)::value>(X, cols, W, rows, Y); }), true;
+  if (g_use_avx2) return with_rows(m, [&](auto M) { linear_rows_avx2<decltype(M)::value>(X, cols, W, rows, Y); }), true;
 #endif
   (void)X, (void)m, (void)cols, (void)W, (void)rows, (void)Y;
   return false;

@@ -10,14 +10,6 @@
 
 namespace z2z::session {
 
-namespace {
-// Length of the well-formed UTF-8 sequence at s[i], 0 if ill-formed.
-std::size_t utf8_len(std::string_view s, std::size_t i) {
-  std::size_t bad = 0;
-  return utf8::sequence_length(reinterpret_cast<const unsigned char*>(s.data()), s.size(), i, bad);
-}
-}  // namespace
-
 void append_json_string(std::string& out, std::string_view s, bool html_safe) {
   out += '"';
   for (std::size_t i = 0; i < s.size();) {
@@ -48,7 +40,7 @@ void append_json_string(std::string& out, std::string_view s, bool html_safe) {
       ++i;
       continue;
     }
-    const std::size_t n = utf8_len(s, i);
+    const std::size_t n = utf8::sequence_length(s, i);
     if (!n) {
       out += "\\ufffd";
       ++i;

@@ -12,17 +12,11 @@ namespace z2z::session {
 
 namespace {
 
-// Length of the well-formed UTF-8 sequence at s[i], 0 if ill-formed.
-std::size_t valid_char_len(std::string_view s, std::size_t i) {
-  std::size_t bad = 0;
-  return utf8::sequence_length(reinterpret_cast<const unsigned char*>(s.data()), s.size(), i, bad);
-}
-
 std::string make_valid_utf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = valid_char_len(s, i);
+    const std::size_t n = utf8::sequence_length(s, i);
     if (n) {
       out.append(s.substr(i, n));
       i += n;
