@@ -50,7 +50,7 @@ class HyperEncoder {
 
   const std::string& type() const { return type_; }
   // Inference only, once the weights are final: keep a panel-packed copy of every matrix for
-  // encode_entries() (cpu::linear_packed, ~2.4x faster than row products for 2-4 slots), in bf16
+  // encode_entries() (cpu::linear_packed: no horizontal sums, see bench_kernels), in bf16
   // when `allow_bf16` and its f32 values are all exactly bf16 (a checkpoint stored in bf16: half
   // the bytes, bit-identical results), else in f32. Returns the bf16 bytes. Any later mutable
   // access (to(), parameters(), named_parameters()) drops the copies.
