@@ -35,8 +35,7 @@ BatchEncodeResult batch_encode(const CompressionConfig& config, const std::vecto
 
 std::vector<std::vector<Chunk>> continuous_encode(const CompressionConfig& config,
                                                   const std::vector<std::vector<TokenId>>& documents,
-                                                  std::int64_t max_length, std::int64_t min_length,
-                                                  bool use_padding) {
+                                                  std::int64_t max_length, std::int64_t min_length, bool use_padding) {
   if (max_length <= 0) fail("lzw continuous_encode: max_length must be > 0, got {}", max_length);
   if (min_length < 0) fail("lzw continuous_encode: min_length must be >= 0, got {}", min_length);
   EncodeOptions opt;

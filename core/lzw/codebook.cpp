@@ -15,7 +15,8 @@ constexpr std::size_t kInitialBuckets = 64;
 constexpr std::int64_t kMaxDenseJump = 1 << 16;
 }  // namespace
 
-Codebook::Codebook(std::int64_t initial_vocab_size) : v_(initial_vocab_size) {
+Codebook::Codebook(std::int64_t initial_vocab_size, unsigned buckets_per_entry)
+    : v_(initial_vocab_size), table_(buckets_per_entry) {
   if (v_ <= 0 || v_ >= std::int64_t{kNone}) fail("codebook: initial_vocab_size out of range: {}", v_);
   clear();
 }
@@ -23,9 +24,6 @@ Codebook::Codebook(std::int64_t initial_vocab_size) : v_(initial_vocab_size) {
 void Codebook::clear() {
   nodes_.clear();
   table_.clear();  // allocated on the first insert
-  used_ = 0;
-  max_used_ = 0;
-  shift_ = 64;
   arena_.clear();
   arena_size_ = 0;
   dense_.clear();
@@ -35,8 +33,11 @@ void Codebook::clear() {
 }
 
 void Codebook::reserve(std::size_t n) {
-  std::size_t want = std::bit_ceil(std::max<std::size_t>(kInitialBuckets, 2 * n + 2));
-  if (want > table_.size()) rehash(want);
+  // Room for n entries at the table's load, but at most for 2^20 up front (a huge input does not
+  // commit hundreds of MB before it has made that many entries; the table grows from there).
+  const std::size_t keys = std::min<std::size_t>(n, std::size_t{1} << 20);
+  std::size_t want = std::bit_ceil(std::max<std::size_t>(kInitialBuckets, table_.buckets_per_key() * keys + 2));
+  table_.rehash(want);  // no-op if the table is already that big
   nodes_.reserve(n);
   if (n > dense_.size()) dense_.resize(n);
   if (n * 3 + kSlack > arena_.size()) arena_.resize(n * 3 + kSlack);
@@ -92,52 +93,25 @@ Codebook::Handle Codebook::find(std::span<const TokenId> seq) const {
   return node;
 }
 
-void Codebook::rehash(std::size_t buckets) {
-  std::vector<Bucket, DefaultInitAllocator<Bucket>> old = std::move(table_);
-  // An empty bucket {kEmptyKey, kNone, -1} is all 0xFF bytes: fill with memset (a 16-byte struct
-  // fill loop was ~7 % of decoding short documents).
-  static_assert(kEmptyKey == ~std::uint64_t{0} && kNone == 0xFFFFFFFFu && sizeof(Bucket) == 16);
-  table_.resize(buckets);
-  std::memset(static_cast<void*>(table_.data()), 0xFF, buckets * sizeof(Bucket));
-  shift_ = 64 - std::countr_zero(buckets);
-  max_used_ = buckets / 2;
-  const std::size_t mask = buckets - 1;
-  for (const Bucket& e : old) {
-    if (e.key == kEmptyKey) continue;
-    std::size_t b = bucket(e.key);
-    while (table_[b].key != kEmptyKey) b = (b + 1) & mask;
-    table_[b] = e;
-  }
-}
-
 std::size_t Codebook::child_or_create(Handle parent, TokenId token) {
-  if (table_.empty()) rehash(kInitialBuckets);
-  const std::uint64_t k = key(parent, token);
-  std::size_t mask = table_.size() - 1;
-  std::size_t b = bucket(k);
-  for (;; b = (b + 1) & mask) {
-    if (table_[b].key == k) return b;
-    if (table_[b].key == kEmptyKey) break;
-  }
-  if (used_ + 1 > max_used_) {  // keep load factor <= 1/2
-    rehash(table_.size() * 2);
-    mask = table_.size() - 1;
-    for (b = bucket(k); table_[b].key != kEmptyKey; b = (b + 1) & mask) {
-    }
+  TrieTable::Probe p = table_.probe(TrieTable::key(parent, token));
+  if (p.found != kNone) return p.bucket;
+  if (table_.full()) {  // keep the load factor <= 1/2 (also allocates the first table)
+    table_.rehash(std::max(kInitialBuckets, 2 * table_.bucket_count()));
+    p = table_.probe(p.key);
   }
   if (nodes_.size() + static_cast<std::size_t>(v_) >= kNone - 1) fail("codebook: too many trie nodes");
   auto h = static_cast<Handle>(static_cast<std::size_t>(v_) + nodes_.size());
   nodes_.push_back(-1);
-  table_[b] = Bucket{k, h, -1};
-  ++used_;
-  return b;
+  table_.put(p, h, -1);
+  return p.bucket;
 }
 
 Codebook::Handle Codebook::insert_child(Handle prefix_node, std::span<const TokenId> seq, TokenId id) {
   assert(seq.size() >= 2);
   const std::size_t b = child_or_create(prefix_node, seq.back());
-  const Handle node = table_[b].node;
-  table_[b].code = id;
+  const Handle node = table_.at(b).node;
+  table_.at(b).code = id;
   nodes_[node - v_] = id;
   reserve_arena(seq.size());  // before slot_for_insert: the slot pointer stays valid
   Slot* slot = slot_for_insert(id);
@@ -153,7 +127,7 @@ Codebook::Handle Codebook::insert_child(Handle prefix_node, std::span<const Toke
 Codebook::Handle Codebook::insert(std::span<const TokenId> seq, TokenId id) {
   assert(seq.size() >= 2 && seq[0] >= 0 && seq[0] < v_);
   Handle node = static_cast<Handle>(seq[0]);
-  for (std::size_t i = 1; i + 1 < seq.size(); ++i) node = table_[child_or_create(node, seq[i])].node;
+  for (std::size_t i = 1; i + 1 < seq.size(); ++i) node = table_.at(child_or_create(node, seq[i])).node;
   return insert_child(node, seq, id);
 }
 

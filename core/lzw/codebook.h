@@ -3,10 +3,10 @@
 //
 // Storage:
 //  * a trie over base ids. A sequence is a node handle: handles < V are the single base tokens,
-//    handles >= V index `nodes_`. Children are found in one flat open-addressing table keyed by
-//    (parent handle, next base id); a bucket holds the key, the child's handle and the child's
-//    entry id, so one probe answers "which node, and is it an entry (under which id)". A node may
-//    exist without being an entry (the decoder can create entries whose proper prefixes are not
+//    handles >= V index `nodes_`. Children are found in one flat hash table keyed by (parent handle,
+//    next base id) (`TrieTable`, trie_table.h); a bucket holds the key, the child's handle and the
+//    child's entry id, so one probe answers "which node, and is it an entry (under which id)". A node
+//    may exist without being an entry (the decoder can create entries whose proper prefixes are not
 //    entries, §1.2).
 //  * expansions of all entries in one arena (`arena_`), addressed per slot (id - V). The arena and
 //    the slot table keep some uninitialized room past their logical end (`arena_size_`, `dense_size_`),
@@ -26,39 +26,20 @@
 #include <vector>
 
 #include "core/lzw/config.h"
+#include "core/lzw/trie_table.h"
+#include "core/util/block_cache.h"
 
 namespace z2z::lzw {
 
-// std::allocator that default-initializes: resize() leaves trivial elements uninitialized instead of
-// zeroing them (the probe table is filled with 0xFF right after; zeroing it first was ~7 % of
-// encoding a long stream).
-template <typename T>
-struct DefaultInitAllocator : std::allocator<T> {
-  template <typename U>
-  struct rebind {
-    using other = DefaultInitAllocator<U>;
-  };
-  DefaultInitAllocator() = default;
-  template <typename U>
-  DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
-  template <typename U>
-  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
-    ::new (static_cast<void*>(p)) U;
-  }
-  template <typename U, typename... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-  }
-};
-
 class Codebook {
  public:
-  using Handle = std::uint32_t;
-  static constexpr Handle kNone = 0xFFFFFFFFu;
+  using Handle = TrieTable::Handle;
+  static constexpr Handle kNone = TrieTable::kNone;
   // Room kept past the arena's logical end: copy_small() may read/write up to 3 ids past a sequence.
   static constexpr std::size_t kSlack = 8;
 
-  explicit Codebook(std::int64_t initial_vocab_size);
+  // buckets_per_entry: room of the probe table (TrieTable); the codec asks for 4 (see trie_table.h).
+  explicit Codebook(std::int64_t initial_vocab_size, unsigned buckets_per_entry = 2);
 
   std::int64_t V() const { return v_; }
   std::size_t size() const { return entry_count_; }  // number of entries
@@ -85,36 +66,20 @@ class Codebook {
   bool contains(std::span<const TokenId> seq) const { return is_entry(find(seq)); }
 
   // One probe for "child or where it would go", for the codec's lookup-then-insert.
-  struct Probe {
-    Handle found;        // kNone if absent
-    TokenId code;        // entry id of `found`, -1 if absent or not an entry
-    std::size_t bucket;  // where the key is, or the empty bucket it would take
-    std::uint64_t key;   // (node, token)
-  };
-  Probe probe(Handle node, TokenId token) const {
-    const std::uint64_t k = key(node, token);
-    if (table_.empty()) return {kNone, -1, 0, k};
-    const std::size_t mask = table_.size() - 1;
-    const Bucket* t = table_.data();
-    for (std::size_t b = bucket(k);; b = (b + 1) & mask) {
-      const Bucket& e = t[b];
-      if (e.key == k) return {e.node, e.code, b, k};
-      if (e.key == kEmptyKey) return {kNone, -1, b, k};
-    }
-  }
+  using Probe = TrieTable::Probe;  // found, code, bucket (the key's or the empty one it would take), key
+  Probe probe(Handle node, TokenId token) const { return table_.probe(TrieTable::key(node, token)); }
   // Insert seq = (sequence of prefix_node) + token as entry `id`, after probe(prefix_node, token)
   // returned p with p.code < 0 (not an entry; no insert in between). seq.data() must have 3 more
   // readable ids past its end (the codec's buffers do; see copy_small).
   Handle insert_probed(const Probe& p, Handle prefix_node, std::span<const TokenId> seq, TokenId id) {
     const auto s = static_cast<std::size_t>(id - v_);
     const std::size_t len = seq.size();
-    if (p.found == kNone && used_ < max_used_ && s == dense_size_ && s < dense_.size() &&
+    if (p.found == kNone && !table_.full() && s == dense_size_ && s < dense_.size() &&
         arena_size_ + len + kSlack <= arena_.size()) [[likely]] {
       // Fast path: a new node, the next dense slot, arena room available.
       const auto h = static_cast<Handle>(static_cast<std::size_t>(v_) + nodes_.size());
       nodes_.push_back(id);
-      table_[p.bucket] = Bucket{p.key, h, id};
-      ++used_;
+      table_.put(p, h, id);
       dense_[s] = Slot{static_cast<std::uint32_t>(arena_size_), static_cast<std::uint32_t>(len), h};
       ++dense_size_;
       copy_small(arena_.data() + arena_size_, seq.data(), len);
@@ -193,34 +158,18 @@ class Codebook {
   std::span<const TokenId> span_of(const Slot& s) const { return {arena_.data() + s.offset, s.len}; }
   // Bucket of the child (parent, token), created (as a non-entry node) if absent.
   std::size_t child_or_create(Handle parent, TokenId token);
-  void rehash(std::size_t buckets);
   void grow_arena(std::size_t len);
   void append_arena(std::span<const TokenId> seq);
 
-  static std::uint64_t key(Handle parent, TokenId token) {
-    return (std::uint64_t{parent} << 32) | static_cast<std::uint32_t>(token);
-  }
-  std::size_t bucket(std::uint64_t k) const { return static_cast<std::size_t>((k * 0x9E3779B97F4A7C15ull) >> shift_); }
-
   std::int64_t v_;
-  std::vector<TokenId> nodes_;  // entry id of node V+i, -1 if not an entry
-  // flat open addressing, linear probing, load factor <= 1/2; kEmptyKey marks a free bucket. A
-  // bucket is 16 bytes: key, child handle, child's entry id (a lookup touches one cache line).
-  static constexpr std::uint64_t kEmptyKey = ~std::uint64_t{0};
-  struct Bucket {
-    std::uint64_t key;
-    Handle node;
-    TokenId code;
-  };
-  std::vector<Bucket, DefaultInitAllocator<Bucket>> table_;
-  std::size_t used_ = 0;
-  std::size_t max_used_ = 0;  // table_.size() / 2
-  int shift_ = 64;
+  std::vector<TokenId, util::CachedBlockAllocator<TokenId>> nodes_;  // entry id of node V+i, -1 if not an entry
+  TrieTable table_;                                                  // (parent, token) -> (child, entry id)
   // size() is the allocated room; arena_size_ ids are in use. Room past that is not initialized: copy_small
   // may copy (memcpy) a few ids of it into the slack of other buffers, never read as ids.
-  std::vector<TokenId, DefaultInitAllocator<TokenId>> arena_;
+  std::vector<TokenId, util::CachedBlockAllocator<TokenId>> arena_;
   std::size_t arena_size_ = 0;
-  std::vector<Slot, DefaultInitAllocator<Slot>> dense_;  // size() is the allocated room; dense_size_ slots are in use
+  std::vector<Slot, util::CachedBlockAllocator<Slot>>
+      dense_;  // size() is the allocated room; dense_size_ slots are in use
   std::size_t dense_size_ = 0;
   std::map<std::int64_t, Slot> sparse_;
   std::size_t entry_count_ = 0;

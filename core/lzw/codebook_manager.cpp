@@ -58,7 +58,8 @@ PaddedUpdates CodebookManager::update_padded(const std::vector<std::vector<Token
   p.indices.resize(ups.size());
   for (std::size_t b = 0; b < ups.size(); ++b) {
     for (std::size_t i = 0; i < ups[b].ids.size() && i < rows_per_batch; ++i) {
-      std::copy(ups[b].entries[i].begin(), ups[b].entries[i].end(), p.flat[b].begin() + static_cast<std::ptrdiff_t>(i * S));
+      std::copy(ups[b].entries[i].begin(), ups[b].entries[i].end(),
+                p.flat[b].begin() + static_cast<std::ptrdiff_t>(i * S));
       p.indices[b].push_back(ups[b].ids[i] - config_.V());
     }
   }

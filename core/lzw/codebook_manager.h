@@ -16,7 +16,7 @@
 namespace z2z::lzw {
 
 struct RowUpdates {
-  std::vector<TokenId> ids;                  // new entry ids, ascending
+  std::vector<TokenId> ids;                   // new entry ids, ascending
   std::vector<std::vector<TokenId>> entries;  // their base ids (unpadded)
 };
 

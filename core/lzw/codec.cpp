@@ -37,7 +37,7 @@ EncodeResult encode_impl(const CompressionConfig& cfg, std::span<const TokenId> 
   if (opt.max_length && *opt.max_length < 0) fail("lzw encode: max_length must be >= 0, got {}", *opt.max_length);
   if (offset > ids.size()) fail("lzw encode: offset {} past the end ({} ids)", offset, ids.size());
 
-  EncodeResult r{{}, offset, Codebook(cfg.V())};
+  EncodeResult r{{}, offset, Codebook(cfg.V(), 4)};  // probe table load <= 1/4 (trie_table.h)
   Codebook& cb = r.codebook;
   cb.reserve(static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(ids.size() - offset), cfg.K())));
   std::vector<TokenId>& out = r.codes;
@@ -199,7 +199,7 @@ EncodeTrace encode_trace(const CompressionConfig& config, std::span<const TokenI
 
 DecoderState::DecoderState(const CompressionConfig& config)
     : config_(config),
-      codebook_(config.V()),
+      codebook_(config.V(), 4),  // load <= 1/4: in a canonical stream every lookup misses (trie_table.h)
       next_(skip_disabled(config, config.V())),
       buf_(static_cast<std::size_t>(config.S()) + 1 + Codebook::kSlack, 0) {}
 

@@ -50,9 +50,7 @@ bool CompressionConfig::is_disabled_slow(TokenId id) const {
   return std::binary_search(disabled_->ids.begin(), disabled_->ids.end(), id);
 }
 
-LzwConfig CompressionConfig::to_lzw_config() const {
-  return LzwConfig{v_, k_, s_, pad_, disabled_->ids};
-}
+LzwConfig CompressionConfig::to_lzw_config() const { return LzwConfig{v_, k_, s_, pad_, disabled_->ids}; }
 
 std::string CompressionConfig::describe() const {
   std::string k = k_ >= LzwConfig::kUnlimited ? std::string("unlimited") : std::to_string(k_);
