@@ -21,7 +21,6 @@
 #include <cstring>
 #include <map>
 #include <span>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
