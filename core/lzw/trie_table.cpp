@@ -10,8 +10,10 @@ namespace z2z::lzw {
 
 TrieTable::TrieTable(const TrieTable& other) : per_key_(other.per_key_) {
   if (other.buckets_ == 0) return;
-  rehash(other.buckets_);  // empty table of the same size; then copy the buckets verbatim
-  std::memcpy(static_cast<void*>(data_), other.data_, buckets_ * sizeof(Bucket));
+  rehash(other.buckets_);  // empty table of the same size; then copy bitmap and buckets verbatim
+  std::memcpy(bits_, other.bits_, bitmap_bytes(buckets_));
+  for (std::size_t b = 0; b < buckets_; ++b)
+    if (occupied(b)) data_[b] = other.data_[b];
   used_ = other.used_;
 }
 
@@ -24,6 +26,7 @@ TrieTable& TrieTable::operator=(const TrieTable& other) {
 }
 
 void TrieTable::swap(TrieTable& o) noexcept {
+  std::swap(bits_, o.bits_);
   std::swap(data_, o.data_);
   std::swap(buckets_, o.buckets_);
   std::swap(mask_, o.mask_);
@@ -34,7 +37,8 @@ void TrieTable::swap(TrieTable& o) noexcept {
 }
 
 void TrieTable::release() noexcept {
-  util::release_block(data_);
+  util::release_block(bits_);
+  bits_ = nullptr;
   data_ = nullptr;
   buckets_ = 0;
   mask_ = 0;
@@ -46,20 +50,21 @@ void TrieTable::release() noexcept {
 void TrieTable::rehash(std::size_t buckets) {
   buckets = std::bit_ceil(std::max<std::size_t>(buckets, 16));
   if (buckets <= buckets_) return;
-  auto* fresh = static_cast<Bucket*>(util::acquire_block(buckets * sizeof(Bucket)));
-  static_assert(kEmptyKey == ~std::uint64_t{0} && kNone == 0xFFFFFFFFu);
-  std::memset(static_cast<void*>(fresh), 0xFF, buckets * sizeof(Bucket));  // every bucket empty
+  const std::size_t map_bytes = bitmap_bytes(buckets);
+  auto* block = static_cast<unsigned char*>(util::acquire_block(map_bytes + buckets * sizeof(Bucket)));
+  std::memset(block, 0, map_bytes);  // every bucket empty; the buckets themselves are not touched
 
   TrieTable old(per_key_);
   swap(old);
-  data_ = fresh;
+  bits_ = reinterpret_cast<std::uint64_t*>(block);
+  data_ = reinterpret_cast<Bucket*>(block + map_bytes);
   buckets_ = buckets;
   mask_ = buckets - 1;
   shift_ = 64 - std::countr_zero(buckets);
   max_used_ = buckets / per_key_;
   for (std::size_t b = 0; b < old.buckets_; ++b) {
+    if (!old.occupied(b)) continue;
     const Bucket& e = old.data_[b];
-    if (e.key == kEmptyKey) continue;
     const Probe p = probe(e.key);
     put(p, e.node, e.code);
   }

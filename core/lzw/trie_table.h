@@ -2,13 +2,17 @@
 // (child handle, child's entry id), built for the codec's one-probe-per-id loops.
 //
 // Layout: open addressing with linear probing over 16-byte buckets (key, child handle, child's
-// entry id), so one probe of a present key touches one cache line. Nothing is ever erased. The table
-// grows at load 1/2; callers that know their size can reserve more room: a lookup of an ABSENT key
-// (every insert, and every decoded code of a canonical stream) walks to the first empty bucket, and
-// each extra bucket is a mispredicted branch waiting on a cache miss, so the encoder and decoder
-// keep the load <= 1/4 (decode +8-12 %, short encodes +6-8 % over 1/2: docs/benchmarks.md). An empty bucket is all 0xFF
-// bytes (key kEmptyKey, node kNone, code -1), filled with memset. Memory: blocks from util/block_cache (recycled per
-// thread, so a codec call that builds and drops a codebook does not fault a fresh multi-MB table in every time).
+// entry id), so one probe of a present key touches one cache line, plus an occupancy bitmap (one bit
+// per bucket, 1/128 of the table: 64 KB for the 8 MB table of an 80 k-id stream, so it stays in L2).
+// Nothing is ever erased. Why the bitmap: a lookup of an ABSENT key (every insert, and every decoded
+// code of a canonical stream) ends at the first empty bucket; reading "empty" from the bitmap instead
+// of the bucket itself takes an L1/L2 hit instead of a miss into a multi-MB table (the insert that
+// follows only stores into the bucket). It also means a new table is never filled: only its bitmap
+// is cleared. The table grows at load 1/2; callers that know their size can reserve more room:
+// each extra bucket an absent-key lookup walks is a branch on a cache miss, so the encoder and
+// decoder keep the load <= 1/4 (docs/benchmarks.md). Memory: one block from util/block_cache
+// (recycled per thread, so a codec call that builds and drops a codebook does not fault a fresh
+// multi-MB table in every time).
 #pragma once
 
 #include <bit>
@@ -23,7 +27,6 @@ class TrieTable {
  public:
   using Handle = std::uint32_t;
   static constexpr Handle kNone = 0xFFFFFFFFu;
-  static constexpr std::uint64_t kEmptyKey = ~std::uint64_t{0};
 
   struct Bucket {
     std::uint64_t key;
@@ -66,15 +69,16 @@ class TrieTable {
   Probe probe(std::uint64_t k) const {
     if (buckets_ == 0) return {kNone, -1, 0, k};
     for (std::size_t b = bucket_of(k);; b = (b + 1) & mask_) {
+      if (!occupied(b)) return {kNone, -1, b, k};
       const Bucket& e = data_[b];
       if (e.key == k) return {e.node, e.code, b, k};
-      if (e.key == kEmptyKey) return {kNone, -1, b, k};
     }
   }
 
   // Store a new key in the empty bucket a probe returned (no insert in between).
   void put(const Probe& p, Handle node, TokenId code) {
     data_[p.bucket] = Bucket{p.key, node, code};
+    bits_[p.bucket >> 6] |= std::uint64_t{1} << (p.bucket & 63);
     ++used_;
   }
   Bucket& at(std::size_t bucket) { return data_[bucket]; }
@@ -89,10 +93,13 @@ class TrieTable {
   std::size_t bucket_of(std::uint64_t k) const {
     return static_cast<std::size_t>((k * 0x9E3779B97F4A7C15ull) >> shift_);
   }
+  bool occupied(std::size_t b) const { return (bits_[b >> 6] >> (b & 63)) & 1; }
+  static std::size_t bitmap_bytes(std::size_t buckets) { return ((buckets + 63) / 64 * 8 + 63) / 64 * 64; }
   void swap(TrieTable& o) noexcept;
   void release() noexcept;
 
-  Bucket* data_ = nullptr;
+  std::uint64_t* bits_ = nullptr;  // occupancy, 1 bit per bucket; start of the block (the buckets follow it)
+  Bucket* data_ = nullptr;         // buckets whose bit is 0 hold garbage
   std::size_t buckets_ = 0;
   std::size_t mask_ = 0;
   int shift_ = 64;

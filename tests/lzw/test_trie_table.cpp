@@ -83,6 +83,26 @@ TEST(TrieTable, CopiesAndMovesKeepTheKeysAndTheLoad) {
   EXPECT_EQ(moved.probe(ref.begin()->first).found, TrieTable::kNone);
 }
 
+// Buckets whose occupancy bit is clear are never read: a table built in a recycled block (the
+// block cache hands the same block back) must not see the keys a previous table left in it.
+TEST(TrieTable, ARecycledBlockHoldsNoStaleKeys) {
+  std::thread([] {  // a fresh thread: its block cache starts empty
+    std::map<std::uint64_t, TrieTable::Handle> old_keys;
+    {
+      TrieTable t(4);
+      t.rehash(std::size_t{1} << 14);  // 256 KB of buckets: a cached block
+      fill_and_check(t, 3000, 11, old_keys);
+    }  // the block goes back to this thread's cache, keys and all
+    TrieTable t(4);
+    t.rehash(std::size_t{1} << 14);  // same size: the same block comes back
+    EXPECT_EQ(t.size(), 0u);
+    for (const auto& [k, node] : old_keys) ASSERT_EQ(t.probe(k).found, TrieTable::kNone);
+    std::map<std::uint64_t, TrieTable::Handle> ref;
+    fill_and_check(t, 3000, 12, ref);  // a different key set: lookups still match a map
+  })
+      .join();
+}
+
 TEST(BlockCache, BigBlocksAreAlignedAndReusedSmallOnesAreNot) {
   std::thread([] {  // a fresh thread: its cache starts empty
     using namespace z2z::util;
