@@ -96,7 +96,7 @@ Codebook::Handle Codebook::find(std::span<const TokenId> seq) const {
 std::size_t Codebook::child_or_create(Handle parent, TokenId token) {
   TrieTable::Probe p = table_.probe(TrieTable::key(parent, token));
   if (p.found != kNone) return p.bucket;
-  if (table_.full()) {  // keep the load factor <= 1/2 (also allocates the first table)
+  if (table_.full()) {  // keep the table's load factor (also allocates the first table)
     table_.rehash(std::max(kInitialBuckets, 2 * table_.bucket_count()));
     p = table_.probe(p.key);
   }

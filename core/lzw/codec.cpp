@@ -8,6 +8,10 @@
 
 namespace z2z::lzw {
 
+// Probe-table room of the encoder's and decoder's codebooks: load <= 1/4, since most of their
+// lookups are for absent keys, which walk to the first empty bucket (trie_table.h).
+constexpr unsigned kCodecBucketsPerEntry = 4;
+
 // ---------------------------------------------------------------------------------------------
 // Encoder
 // ---------------------------------------------------------------------------------------------
@@ -37,7 +41,7 @@ EncodeResult encode_impl(const CompressionConfig& cfg, std::span<const TokenId> 
   if (opt.max_length && *opt.max_length < 0) fail("lzw encode: max_length must be >= 0, got {}", *opt.max_length);
   if (offset > ids.size()) fail("lzw encode: offset {} past the end ({} ids)", offset, ids.size());
 
-  EncodeResult r{{}, offset, Codebook(cfg.V(), 4)};  // probe table load <= 1/4 (trie_table.h)
+  EncodeResult r{{}, offset, Codebook(cfg.V(), kCodecBucketsPerEntry)};
   Codebook& cb = r.codebook;
   cb.reserve(static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(ids.size() - offset), cfg.K())));
   std::vector<TokenId>& out = r.codes;
@@ -199,7 +203,7 @@ EncodeTrace encode_trace(const CompressionConfig& config, std::span<const TokenI
 
 DecoderState::DecoderState(const CompressionConfig& config)
     : config_(config),
-      codebook_(config.V(), 4),  // load <= 1/4: in a canonical stream every lookup misses (trie_table.h)
+      codebook_(config.V(), kCodecBucketsPerEntry),
       next_(skip_disabled(config, config.V())),
       buf_(static_cast<std::size_t>(config.S()) + 1 + Codebook::kSlack, 0) {}
 
