@@ -5,6 +5,7 @@
 //   build/bin/bench_model [--model_dir=DIR] [--threads=N] [--prompt=N] [--decode=N] [benchmark flags]
 //   build/bin/bench_model --print_codes      greedy codes of one run per model as JSON (parity check)
 //   build/bin/bench_model --f32_encoder_reads  bf16 checkpoints: encoders read their f32 copies (A/B)
+//   build/bin/bench_model --no_proj_in_tables  encoders project every slot through proj_in (A/B)
 // Without --model_dir the checkpoint is generated once into /tmp/z2z_bench_model_<uid>.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
@@ -33,7 +34,8 @@ using namespace z2z::model;
 namespace {
 
 std::string g_model_dir;
-bool g_bf16_encoders = true;  // --f32_encoder_reads: read bf16 checkpoints' encoder matrices as f32
+bool g_bf16_encoders = true;   // --f32_encoder_reads: read bf16 checkpoints' encoder matrices as f32
+bool g_proj_in_tables = true;  // --no_proj_in_tables
 int g_threads = 1;
 int g_prompt = 128;  // prompt length in base tokens
 int g_decode = 128;  // codes generated per decode iteration
@@ -51,6 +53,7 @@ std::shared_ptr<Zip2ZipModel> model(const std::string& which) {
   if (!m) {
     LoadOptions lo;
     lo.bf16_encoder_weights = g_bf16_encoders;
+    lo.proj_in_tables = g_proj_in_tables;
     m = Zip2ZipModel::load(std::filesystem::path(g_model_dir) / which, lo);
   }
   return m;
@@ -186,6 +189,8 @@ int main(int argc, char** argv) {
       want_codes = true;
     else if (a == "--f32_encoder_reads")
       g_bf16_encoders = false;
+    else if (a == "--no_proj_in_tables")
+      g_proj_in_tables = false;
     else
       rest.push_back(argv[i]);
   }

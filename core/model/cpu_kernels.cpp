@@ -183,21 +183,24 @@ template <int M, typename WT>
 __attribute__((target("avx512f,avx2,fma"))) void linear_packed_avx512(const float* X, std::int64_t cols, const WT* P,
                                                                       std::int64_t rows, float* Y) {
   constexpr std::int64_t kP = kPanel;
-  // ~16 KB ahead, as the row kernels: the encoder's small matrices usually come from DRAM.
-  const std::int64_t ahead = std::max<std::int64_t>(8, 16384 / static_cast<std::int64_t>(kP * sizeof(WT)));
+  // ~16 KB ahead, as the row kernels: the encoder's small matrices usually come from DRAM. The
+  // prefetches run on past the matrix's end on purpose: in a HyperEncoder arena what the pass reads
+  // next follows it (a prefetch never faults; the address is formed as an integer).
+  constexpr std::int64_t kAheadBytes = 16384;
+  const std::int64_t ahead = std::max<std::int64_t>(8, kAheadBytes / static_cast<std::int64_t>(kP * sizeof(WT)));
   const std::int64_t total = (rows + kP - 1) / kP * cols;  // input rows of all panels
   for (std::int64_t c = 0; c < std::min(ahead, total) * kP; c += kLine<WT>)
     _mm_prefetch(reinterpret_cast<const char*>(P + c), _MM_HINT_T0);
+  const std::uintptr_t ahead_bytes = static_cast<std::uintptr_t>(ahead * kP) * sizeof(WT);
   for (std::int64_t r0 = 0; r0 < rows; r0 += kP) {
     const WT* p = P + r0 * cols;
-    const std::int64_t left = total - r0 / kP * cols;  // input rows from this panel's start to the end
     __m512 a[M][4];
     for (int i = 0; i < M; ++i)
       for (int j = 0; j < 4; ++j) a[i][j] = _mm512_setzero_ps();
     for (std::int64_t c = 0; c < cols; ++c, p += kP) {
-      if (c + ahead < left)
-        for (std::int64_t l = 0; l < kP; l += kLine<WT>)
-          _mm_prefetch(reinterpret_cast<const char*>(p + ahead * kP + l), _MM_HINT_T0);
+      const std::uintptr_t next = reinterpret_cast<std::uintptr_t>(p) + ahead_bytes;
+      for (std::uintptr_t l = 0; l < kP * sizeof(WT); l += 64)
+        _mm_prefetch(reinterpret_cast<const char*>(next + l), _MM_HINT_T0);
       const __m512 w0 = load16(p), w1 = load16(p + 16), w2 = load16(p + 32), w3 = load16(p + 48);
       for (int i = 0; i < M; ++i) {
         const __m512 x = _mm512_set1_ps(X[i * cols + c]);
@@ -326,14 +329,63 @@ __attribute__((target("avx2,fma"))) void silu_mul_avx2(const float* gate, const 
   for (std::int64_t i = vn; i < n; ++i) out[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
 }
 
-__attribute__((target("avx2,fma"))) void gelu_avx2(float* x, std::int64_t n) {
+__attribute__((target("avx2,fma"))) void gelu_avx2(float* x, std::int64_t n, std::int64_t from = 0) {
   const std::int64_t vn = n - n % 8;
   const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f), k = _mm256_set1_ps(0.70710678118654752440f);
-  for (std::int64_t i = 0; i < vn; i += 8) {
+  for (std::int64_t i = from; i < vn; i += 8) {
     const __m256 v = _mm256_loadu_ps(x + i);
     _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_mul_ps(v, half), _mm256_add_ps(one, erf8(_mm256_mul_ps(v, k)))));
   }
   for (std::int64_t i = vn; i < n; ++i) x[i] = x[i] * 0.5f * (1.0f + std::erf(x[i] * 0.70710678118654752440f));
+}
+
+// exp8 / erf8 / gelu_avx2 with 16 lanes: the same operations per lane, so the same bits (the
+// encoder's MLP runs GELU over 512 values per slot and layer). maskz forms throughout: the plain ones
+// trip GCC 12's -Wmaybe-uninitialized in its own header (GCC bug 105593).
+__attribute__((target("avx512f,avx2,fma"))) __m512 exp16(__m512 x) {
+  const __m512 lo = _mm512_set1_ps(-87.33654475f), hi = _mm512_set1_ps(88.3762626647949f);
+  const __mmask16 under = _mm512_cmp_ps_mask(x, lo, _CMP_LT_OQ);
+  x = _mm512_maskz_min_ps(0xFFFF, _mm512_maskz_max_ps(0xFFFF, x, lo), hi);
+  const __m512 n =
+      _mm512_maskz_roundscale_ps(0xFFFF, _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), _mm512_set1_ps(0.5f)),
+                                 _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  x = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+  x = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), x);
+  __m512 y = _mm512_set1_ps(1.9875691500e-4f);
+  y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(1.3981999507e-3f));
+  y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(8.3334519073e-3f));
+  y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(4.1665795894e-2f));
+  y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(1.6666665459e-1f));
+  y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(5.0000001201e-1f));
+  y = _mm512_fmadd_ps(y, _mm512_mul_ps(x, x), _mm512_add_ps(x, _mm512_set1_ps(1.0f)));
+  const __m512i e = _mm512_maskz_slli_epi32(
+      0xFFFF, _mm512_add_epi32(_mm512_maskz_cvttps_epi32(0xFFFF, n), _mm512_set1_epi32(127)), 23);
+  return _mm512_maskz_mul_ps(static_cast<__mmask16>(~under), y, _mm512_castsi512_ps(e));
+}
+
+__attribute__((target("avx512f,avx2,fma"))) __m512 erf16(__m512 x) {
+  const __m512i sign_bit = _mm512_set1_epi32(static_cast<int>(0x80000000u));
+  const __m512 one = _mm512_set1_ps(1.0f);
+  const __m512i xi = _mm512_castps_si512(x), sign = _mm512_and_si512(xi, sign_bit);
+  const __m512 a = _mm512_castsi512_ps(_mm512_xor_si512(sign, xi));
+  const __m512 t = _mm512_div_ps(one, _mm512_fmadd_ps(_mm512_set1_ps(0.3275911f), a, one));
+  __m512 r = _mm512_fmadd_ps(_mm512_set1_ps(1.061405429f), t, _mm512_set1_ps(-1.453152027f));
+  r = _mm512_fmadd_ps(r, t, _mm512_set1_ps(1.421413741f));
+  r = _mm512_fmadd_ps(r, t, _mm512_set1_ps(-0.284496736f));
+  r = _mm512_fmadd_ps(r, t, _mm512_set1_ps(0.254829592f));
+  const __m512 e = exp16(_mm512_castsi512_ps(_mm512_xor_si512(sign_bit, _mm512_castps_si512(_mm512_mul_ps(a, a)))));
+  const __m512 v = _mm512_fnmadd_ps(_mm512_mul_ps(r, t), e, one);  // 1 - r t e^(-a^2)
+  return _mm512_castsi512_ps(_mm512_xor_si512(sign, _mm512_castps_si512(v)));
+}
+
+__attribute__((target("avx512f,avx2,fma"))) void gelu_avx512(float* x, std::int64_t n) {
+  const std::int64_t vn = n - n % 16;
+  const __m512 half = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f), k = _mm512_set1_ps(0.70710678118654752440f);
+  for (std::int64_t i = 0; i < vn; i += 16) {
+    const __m512 v = _mm512_loadu_ps(x + i);
+    _mm512_storeu_ps(x + i, _mm512_mul_ps(_mm512_mul_ps(v, half), _mm512_add_ps(one, erf16(_mm512_mul_ps(v, k)))));
+  }
+  gelu_avx2(x, n, vn);  // the rest: one 8-lane block and the scalar tail, as gelu_avx2 alone would
 }
 
 // Sums in double over 4-float groups (4 accumulators of 4 doubles): the scalar loops' one long
@@ -372,6 +424,19 @@ __attribute__((target("avx2,fma"))) double sum_sq_d(const float* x, std::int64_t
   _mm256_store_pd(t, _mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
   done = i;
   return (t[0] + t[1]) + (t[2] + t[3]);
+}
+// out[i] = float((x[i] - mean) * rstd) * w[i] + b[i], four at a time: per element the same
+// operations as the scalar loop (double subtract and multiply, round to float, float multiply then
+// add, no fma), so the same bits. Returns how many it did.
+__attribute__((target("avx2,fma"))) std::int64_t norm_apply_d(const float* x, std::int64_t n, double mean, double rstd,
+                                                              const float* w, const float* b, float* out) {
+  const __m256d m = _mm256_set1_pd(mean), r = _mm256_set1_pd(rstd);
+  std::int64_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const __m128 f = _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(x + i)), m), r));
+    _mm_storeu_ps(out + i, _mm_add_ps(_mm_mul_ps(f, _mm_loadu_ps(w + i)), _mm_loadu_ps(b + i)));
+  }
+  return i;
 }
 
 __attribute__((target("avx2,fma"))) float dot_avx2(const float* a, const float* b, std::int64_t n) {
@@ -570,7 +635,11 @@ void layer_norm(const float* x, const float* w, const float* b, std::int64_t n, 
 #endif
   for (std::int64_t i = i1; i < n; ++i) ss += (x[i] - mean) * (x[i] - mean);
   const double rstd = 1.0 / std::sqrt(ss / static_cast<double>(n) + eps);
-  for (std::int64_t i = 0; i < n; ++i) out[i] = static_cast<float>((x[i] - mean) * rstd) * w[i] + b[i];
+  std::int64_t i2 = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (g_use_avx2) i2 = norm_apply_d(x, n, mean, rstd, w, b, out);
+#endif
+  for (std::int64_t i = i2; i < n; ++i) out[i] = static_cast<float>((x[i] - mean) * rstd) * w[i] + b[i];
 }
 
 void softmax(float* x, std::int64_t n) {
@@ -598,6 +667,7 @@ void silu_mul(const float* gate, const float* up, std::int64_t n, float* out) {
 
 void gelu(float* x, std::int64_t n) {
 #if defined(__x86_64__) && defined(__GNUC__)
+  if (g_use_avx512) return gelu_avx512(x, n);
   if (g_use_avx2) return gelu_avx2(x, n);
 #endif
   constexpr float kSqrtHalf = 0.70710678118654752440f;

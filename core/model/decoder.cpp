@@ -95,6 +95,16 @@ void Decoder::to(torch::ScalarType dtype) {
   }
 }
 
+std::vector<torch::Tensor*> Decoder::step_weights() {
+  std::vector<torch::Tensor*> out;
+  for (auto& L : layers_)
+    for (torch::Tensor* t : {&L.ln_attn, &L.wqkv, &L.bqkv, &L.wo, &L.ln_mlp, &L.w_gate_up, &L.w_down}) out.push_back(t);
+  out.push_back(&final_norm_);
+  if (tied()) out.push_back(&embed_);
+  out.push_back(&lm_head_);
+  return out;
+}
+
 std::int64_t Decoder::parameter_bytes() const {
   std::int64_t n = embed_.nbytes() + final_norm_.nbytes();
   if (lm_head_.data_ptr() != embed_.data_ptr()) n += lm_head_.nbytes();
@@ -199,7 +209,8 @@ torch::Tensor Decoder::attention(const DecoderLayer& L, const torch::Tensor& h, 
                                  const torch::Tensor& sin, KvCache* cache, std::size_t li,
                                  const torch::Tensor& mask) const {
   const std::int64_t B = h.size(0), T = h.size(1), G = H_ / Hkv_;
-  auto qkv = L.bqkv.defined() ? torch::addmm(L.bqkv, h.reshape({B * T, D_}), L.wqkv.t()) : h.reshape({B * T, D_}).mm(L.wqkv.t());
+  auto qkv = L.bqkv.defined() ? torch::addmm(L.bqkv, h.reshape({B * T, D_}), L.wqkv.t())
+                              : h.reshape({B * T, D_}).mm(L.wqkv.t());
   qkv = qkv.view({B, T, H_ + 2 * Hkv_, hd_}).transpose(1, 2);  // [B, H+2Hkv, T, hd]
   auto q = Rope::apply(qkv.narrow(1, 0, H_), cos, sin);
   auto k = Rope::apply(qkv.narrow(1, H_, Hkv_), cos, sin);
@@ -244,7 +255,8 @@ torch::Tensor Decoder::forward(torch::Tensor x, const torch::Tensor& positions, 
     auto qpos = torch::arange(past, S, torch::kInt64).view({T, 1});
     auto kpos = torch::arange(0, S, torch::kInt64).view({1, S});
     auto allowed = (kpos <= qpos).view({1, T, S}).expand({B, T, S});
-    if (key_valid.defined()) allowed = allowed.logical_and(key_valid.view({B, 1, S})).logical_or((kpos == qpos).view({1, T, S}));
+    if (key_valid.defined())
+      allowed = allowed.logical_and(key_valid.view({B, 1, S})).logical_or((kpos == qpos).view({1, T, S}));
     mask = torch::zeros({B, T, S}, torch::kFloat32)
                .masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity())
                .view({B, 1, 1, T, S});

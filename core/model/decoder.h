@@ -74,6 +74,10 @@ class Decoder {
   torch::Tensor& final_norm_mut() { return final_norm_; }
   bool tied() const { return lm_head_.is_same(embed_) || lm_head_.data_ptr() == embed_.data_ptr(); }
 
+  // The tensors every decode step reads: the layers, the final norm and the LM head (with the
+  // embedding when tied, so both names keep one storage). For WeightArena placement.
+  std::vector<torch::Tensor*> step_weights();
+
   // Convert weights to another dtype (f32 or bf16) for compute.
   void to(torch::ScalarType dtype);
   torch::ScalarType dtype() const { return embed_.scalar_type(); }

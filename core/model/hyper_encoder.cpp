@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/model/cpu_kernels.h"
+#include "core/model/weight_arena.h"
 #include "core/util/error.h"
 
 namespace z2z::model {
@@ -130,32 +131,86 @@ HyperEncoder::HyperEncoder(const std::string& type, const EncoderConfig& c, std:
   }
 }
 
-std::int64_t HyperEncoder::pack(bool allow_bf16) {
+std::int64_t HyperEncoder::pack(bool allow_bf16, const torch::Tensor& source) {
   packed_.clear();
-  std::vector<const torch::Tensor*> mats{&proj_in_, &proj_out_};
-  for (const Layer& L : layers_)
-    for (const torch::Tensor* t : {&L.wq, &L.wk, &L.wv, &L.wo, &L.w1, &L.w2}) mats.push_back(t);
+  arena_.reset();
+  table_ = nullptr;
+  table_source_ = nullptr;
+  // Everything a pass reads, in the order encode_entries reads it, into one arena: a single stream
+  // through 2 MiB pages that the packed kernel's prefetch runs along (it prefetches past the end of
+  // each matrix into the next items). Matrices as packed copies; the small vectors (positions, norm
+  // weights) moved there.
+  auto usable = [](const torch::Tensor& t) {
+    return t.defined() && t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && t.is_contiguous();
+  };
+  struct Item {
+    torch::Tensor* t;
+    bool matrix;
+  };
+  std::vector<Item> items{{&proj_in_, true}, {&pos_, false}};
+  for (Layer& L : layers_) {
+    for (torch::Tensor* t : {&L.ln1_w, &L.ln1_b}) items.push_back({t, false});
+    for (torch::Tensor* t : {&L.wq, &L.wk, &L.wv, &L.wo}) items.push_back({t, true});
+    for (torch::Tensor* t : {&L.ln2_w, &L.ln2_b}) items.push_back({t, false});
+    for (torch::Tensor* t : {&L.w1, &L.w2}) items.push_back({t, true});
+  }
+  for (torch::Tensor* t : {&norm_w_, &norm_b_}) items.push_back({t, false});
+  items.push_back({&proj_out_, true});
+  std::erase_if(items, [&](const Item& it) { return !usable(*it.t) || (it.matrix && it.t->dim() != 2); });
+  // Matrices in bf16 when allowed and every f32 value is exactly bf16 (the low 16 bits are zero).
+  std::vector<bool> as_bf16;
+  std::size_t bytes = 0;
+  for (const Item& it : items) {
+    const torch::Tensor& t = *it.t;
+    bool exact = allow_bf16 && it.matrix;
+    const float* w = t.data_ptr<float>();
+    for (std::int64_t i = 0; i < t.numel() && exact; ++i) exact = (std::bit_cast<std::uint32_t>(w[i]) & 0xFFFFu) == 0;
+    as_bf16.push_back(exact);
+    const auto size = static_cast<std::size_t>(it.matrix ? cpu::packed_size(t.size(0), t.size(1)) : t.numel());
+    bytes += WeightArena::footprint(size * (exact ? sizeof(std::uint16_t) : sizeof(float)));
+  }
+  // proj_in over the whole source matrix, when that is smaller than the source itself (H < Dm).
+  const bool table =
+      type_ == "res_latent_attn" && usable(proj_in_) && usable(source) && source.size(1) == Dm_ && H_ < Dm_ &&
+      static_cast<std::size_t>(source.size(0)) * static_cast<std::size_t>(H_) * sizeof(float) <= kMaxProjInTableBytes;
+  const std::size_t table_bytes = table ? static_cast<std::size_t>(source.size(0) * H_) * sizeof(float) : 0;
+  if (items.empty()) return 0;
+  arena_ = std::make_shared<WeightArena>(bytes + WeightArena::footprint(table_bytes));
   std::int64_t bf16_bytes = 0;
-  for (const torch::Tensor* t : mats) {
-    if (!t->defined() || !t->device().is_cpu() || t->scalar_type() != torch::kFloat32 || !t->is_contiguous() ||
-        t->dim() != 2)
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    torch::Tensor& t = *items[i].t;
+    const float* w = t.data_ptr<float>();
+    if (!items[i].matrix) {
+      auto* p = static_cast<float*>(arena_->take(t.nbytes()));
+      std::copy_n(w, t.numel(), p);
+      t = torch::from_blob(
+          p, t.sizes(), [keep = arena_](void*) {}, t.options());
       continue;
-    const float* w = t->data_ptr<float>();
-    const std::int64_t rows = t->size(0), cols = t->size(1);
-    const auto n = static_cast<std::size_t>(t->numel());
-    bool exact = allow_bf16;
-    for (std::size_t i = 0; i < n && exact; ++i) exact = (std::bit_cast<std::uint32_t>(w[i]) & 0xFFFFu) == 0;
-    Packed p;
+    }
+    const std::int64_t rows = t.size(0), cols = t.size(1);
     const auto size = static_cast<std::size_t>(cpu::packed_size(rows, cols));
-    if (exact) {
-      p.bf16.resize(size);
-      cpu::pack_panels(w, rows, cols, p.bf16.data());
+    Packed p;
+    if (as_bf16[i]) {
+      p.bf16 = static_cast<std::uint16_t*>(arena_->take(size * sizeof(std::uint16_t)));
+      cpu::pack_panels(w, rows, cols, p.bf16);
       bf16_bytes += static_cast<std::int64_t>(size * sizeof(std::uint16_t));
     } else {
-      p.f32.resize(size);
-      cpu::pack_panels(w, rows, cols, p.f32.data());
+      p.f32 = static_cast<float*>(arena_->take(size * sizeof(float)));
+      cpu::pack_panels(w, rows, cols, p.f32);
     }
-    packed_.emplace(w, std::move(p));
+    packed_.emplace(w, p);
+  }
+  if (table) {
+    // Through linear() in blocks of <= 4 rows, as encode_entries would project a slot: the same
+    // kernel, and its rows do not depend on each other, so every row is bit-identical.
+    float* t = static_cast<float*>(arena_->take(table_bytes));
+    const float* src = source.data_ptr<float>();
+    const std::int64_t V = source.size(0);
+    for (std::int64_t v = 0; v < V; v += 4)
+      linear(src + v * Dm_, std::min<std::int64_t>(4, V - v), Dm_, proj_in_, H_, t + v * H_);
+    table_ = t;
+    table_source_ = src;
+    table_rows_ = V;
   }
   return bf16_bytes;
 }
@@ -165,8 +220,7 @@ void HyperEncoder::linear(const float* X, std::int64_t m, std::int64_t cols, con
   const float* w = W.data_ptr<float>();
   if (auto it = packed_.find(w); it != packed_.end()) {
     const Packed& p = it->second;
-    if (p.bf16.empty() ? cpu::linear_packed(X, m, cols, p.f32.data(), rows, Y)
-                       : cpu::linear_packed(X, m, cols, p.bf16.data(), rows, Y))
+    if (p.bf16 ? cpu::linear_packed(X, m, cols, p.bf16, rows, Y) : cpu::linear_packed(X, m, cols, p.f32, rows, Y))
       return;
   }
   cpu::linear(X, m, cols, w, rows, Y);
@@ -179,6 +233,9 @@ void HyperEncoder::to(torch::ScalarType dtype) {
 
 std::vector<std::pair<std::string, torch::Tensor*>> HyperEncoder::named_parameters() {
   packed_.clear();  // the caller may change the weights
+  arena_.reset();
+  table_ = nullptr;
+  table_source_ = nullptr;
   std::vector<std::pair<std::string, torch::Tensor*>> out;
   auto add = [&](std::string name, torch::Tensor& t) {
     if (t.defined()) out.emplace_back(std::move(name), &t);
@@ -311,7 +368,6 @@ void HyperEncoder::encode_entries(std::span<const std::span<const std::int32_t>>
     ws.row0[n(e + 1)] = ws.row0[n(e)] + L;
   }
   const std::int64_t R = ws.row0[n(N)], H = H_, hd = H_ / heads_, I = layers_.empty() ? 0 : layers_[0].w1.size(0);
-  ws.x.resize(n(R * Dm_));
   for (auto* v : {&ws.z, &ws.hn, &ws.q, &ws.k, &ws.v, &ws.a}) v->resize(n(R * H));
   ws.u.resize(n(R * I));
   ws.sc.resize(n(S_));
@@ -319,15 +375,21 @@ void HyperEncoder::encode_entries(std::span<const std::span<const std::int32_t>>
   ws.out.resize(n(N * Dm_));
   const float* src = source.data_ptr<float>();
   const float* pos = pos_.data_ptr<float>();
-  for (std::int64_t e = 0; e < N; ++e)
-    for (std::int64_t s = 0; s < ws.row0[n(e + 1)] - ws.row0[n(e)]; ++s)
-      std::copy_n(src + entries[n(e)][n(s)] * Dm_, Dm_, ws.x.data() + (ws.row0[n(e)] + s) * Dm_);
-
   float* z = ws.z.data();
-  if (proj_in_.defined())
-    linear(ws.x.data(), R, Dm_, proj_in_, H, z);
-  else
-    std::copy_n(ws.x.data(), R * H, z);
+  if (table_ && src == table_source_ && source.size(0) == table_rows_) {  // proj_in(source[id]) precomputed
+    for (std::int64_t e = 0; e < N; ++e)
+      for (std::int64_t s = 0; s < ws.row0[n(e + 1)] - ws.row0[n(e)]; ++s)
+        std::copy_n(table_ + entries[n(e)][n(s)] * H, H, z + (ws.row0[n(e)] + s) * H);
+  } else {
+    ws.x.resize(n(R * Dm_));
+    for (std::int64_t e = 0; e < N; ++e)
+      for (std::int64_t s = 0; s < ws.row0[n(e + 1)] - ws.row0[n(e)]; ++s)
+        std::copy_n(src + entries[n(e)][n(s)] * Dm_, Dm_, ws.x.data() + (ws.row0[n(e)] + s) * Dm_);
+    if (proj_in_.defined())
+      linear(ws.x.data(), R, Dm_, proj_in_, H, z);
+    else
+      std::copy_n(ws.x.data(), R * H, z);
+  }
   for (std::int64_t e = 0; e < N; ++e)  // + P[s]
     cpu::add(z + ws.row0[n(e)] * H, pos, (ws.row0[n(e + 1)] - ws.row0[n(e)]) * H);
 
@@ -393,7 +455,7 @@ void HyperEncoder::encode_entries(std::span<const std::span<const std::int32_t>>
     const float* o = ws.out.data() + e * Dm_;
     float* dst = outs[n(e)];
     if (cfg_.residual) {  // torch: first + pooled (the raw source row of the entry's first id)
-      const float* first = ws.x.data() + ws.row0[n(e)] * Dm_;
+      const float* first = src + entries[n(e)][0] * Dm_;
       for (std::int64_t j = 0; j < Dm_; ++j) dst[j] = first[j] + o[j];
     } else {
       std::copy_n(o, Dm_, dst);

@@ -10,6 +10,7 @@
 #include <torch/torch.h>
 
 #include <array>
+#include <memory>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -19,6 +20,8 @@
 #include "core/model/torch_util.h"
 
 namespace z2z::model {
+
+class WeightArena;
 
 // Scratch buffers of HyperEncoder::encode_entries (one per sequence, reused).
 struct EncoderWorkspace {
@@ -52,9 +55,13 @@ class HyperEncoder {
   // Inference only, once the weights are final: keep a panel-packed copy of every matrix for
   // encode_entries() (cpu::linear_packed: no horizontal sums, see bench_kernels), in bf16
   // when `allow_bf16` and its f32 values are all exactly bf16 (a checkpoint stored in bf16: half
-  // the bytes, bit-identical results), else in f32. Returns the bf16 bytes. Any later mutable
-  // access (to(), parameters(), named_parameters()) drops the copies.
-  std::int64_t pack(bool allow_bf16);
+  // the bytes, bit-identical results), else in f32. With `source` (the matrix this encoder will be
+  // given, at the same address) and a res_latent_attn latent narrower than the model (H < Dm), also
+  // a table of proj_in(source[v]) for every id v, made by the same kernel (bit-identical), so a pass
+  // need not read proj_in. Returns the bf16 bytes. Any later mutable access (to(), parameters(),
+  // named_parameters()) drops the copies.
+  std::int64_t pack(bool allow_bf16, const torch::Tensor& source = {});
+  std::int64_t proj_in_table_bytes() const { return table_ ? table_rows_ * H_ * 4 : 0; }
   void to(torch::ScalarType dtype);
   // All learnable tensors with their checkpoint key (without the input_/output_encoder. prefix).
   std::vector<std::pair<std::string, torch::Tensor*>> named_parameters();
@@ -74,11 +81,17 @@ class HyperEncoder {
   torch::Tensor pos_;  // [S, H] or undefined
   std::vector<Layer> layers_;
   torch::Tensor norm_w_, norm_b_, proj_in_, proj_out_;
-  // pack(): matrix data pointer -> its panel-packed copy (one of f32 / bf16 is filled).
+  // pack(): matrix data pointer -> its panel-packed copy in arena_ (one of f32 / bf16 is set).
   struct Packed {
-    std::vector<float> f32;
-    std::vector<std::uint16_t> bf16;
+    float* f32 = nullptr;
+    std::uint16_t* bf16 = nullptr;
   };
+  std::shared_ptr<WeightArena> arena_;
+  // pack(): proj_in(source[v]) for v < table_rows_, in arena_, valid for source data table_source_.
+  static constexpr std::size_t kMaxProjInTableBytes = std::size_t{256} << 20;
+  const float* table_ = nullptr;
+  const float* table_source_ = nullptr;
+  std::int64_t table_rows_ = 0;
   std::unordered_map<const float*, Packed> packed_;
   // Y = X . W^T through the packed copy of W when there is one (and m <= 4 on a vector CPU), else W.
   void linear(const float* X, std::int64_t m, std::int64_t cols, const torch::Tensor& W, std::int64_t rows,

@@ -4,6 +4,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <cstring>
+#include <unordered_map>
+
+#include "core/model/weight_arena.h"
 #include "core/util/error.h"
 
 namespace z2z::model {
@@ -36,6 +40,37 @@ torch::Tensor take(TensorMap& m, const std::string& key, const std::string& wher
   torch::Tensor t = it->second;
   m.erase(it);
   return t;
+}
+
+std::shared_ptr<WeightArena> move_into_arena(const std::vector<torch::Tensor*>& tensors) {
+  // Tied weights are the same storage under two names: key by (data, bytes) so they stay one copy.
+  auto key = [](const torch::Tensor& t) { return std::pair{t.data_ptr(), t.nbytes()}; };
+  struct KeyHash {
+    std::size_t operator()(const std::pair<void*, std::size_t>& k) const {
+      return std::hash<void*>()(k.first) ^ (k.second * 0x9E3779B97F4A7C15ull);
+    }
+  };
+  std::unordered_map<std::pair<void*, std::size_t>, torch::Tensor, KeyHash> copies;
+  std::vector<torch::Tensor*> todo;
+  std::size_t bytes = 0;
+  for (torch::Tensor* t : tensors) {
+    if (!t->defined() || !t->device().is_cpu() || !t->is_contiguous() || t->nbytes() == 0) continue;
+    todo.push_back(t);
+    if (copies.emplace(key(*t), torch::Tensor()).second) bytes += WeightArena::footprint(t->nbytes());
+  }
+  if (todo.empty()) return nullptr;
+  auto arena = std::make_shared<WeightArena>(bytes);
+  for (torch::Tensor* t : todo) {
+    torch::Tensor& copy = copies.at(key(*t));
+    if (!copy.defined()) {
+      void* p = arena->take(t->nbytes());
+      std::memcpy(p, t->data_ptr(), t->nbytes());
+      copy = torch::from_blob(
+          p, t->sizes(), [keep = arena](void*) {}, t->options());
+    }
+    *t = copy.view(t->sizes());
+  }
+  return arena;
 }
 
 }  // namespace z2z::model

@@ -5,7 +5,9 @@
 #include <torch/torch.h>
 
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "core/model/format/safetensors.h"
 
@@ -25,5 +27,11 @@ using TensorMap = std::map<std::string, torch::Tensor>;
 
 torch::Tensor take(TensorMap& m, const std::string& key, const std::string& where);
 std::string shape_str(const torch::Tensor& t);
+
+class WeightArena;
+// Copies the defined, contiguous CPU tensors among `tensors` into one new WeightArena (2 MiB pages
+// where the kernel allows) and points each at its copy; tensors that shared storage (tied weights)
+// share one copy. The tensors keep the arena alive. Returns it (null when there was nothing to move).
+std::shared_ptr<WeightArena> move_into_arena(const std::vector<torch::Tensor*>& tensors);
 
 }  // namespace z2z::model

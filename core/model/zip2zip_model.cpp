@@ -22,6 +22,7 @@
 #include "core/model/hyper_encoder.h"
 #include "core/model/lora.h"
 #include "core/model/torch_util.h"
+#include "core/model/weight_arena.h"
 #include "core/util/error.h"
 #ifdef Z2Z_HAVE_CUDA_KERNELS
 #include "core/model/cuda/hyper_scatter.h"
@@ -302,10 +303,25 @@ std::shared_ptr<Zip2ZipModel> Zip2ZipModel::load(const std::filesystem::path& di
     if (m.enc_out) m.enc_out->to(m.dtype);
   }
   s.decoder_bytes = m.decoder->parameter_bytes();
+  // Every decode step streams all decoder weights: one arena of 2 MiB pages spares the page walks
+  // of ~5 400 4 KiB pages per step on the demo-size model (WeightArena, docs/model-engine.md).
+  if (m.device.is_cpu() && m.dtype == torch::kFloat32)
+    if (auto arena = move_into_arena(m.decoder->step_weights())) {
+      s.arena_bytes = static_cast<std::int64_t>(arena->used());
+      s.arena_huge_pages = arena->huge_pages_requested();
+    }
   // The per-entry fast path reads panel-packed copies of the encoder matrices; those that came from
   // bf16 files stay bf16: half the bytes per new hypertoken, bit-identical results (HyperEncoder::pack).
-  if (m.enc_in) s.encoder_bf16_bytes += m.enc_in->pack(opt.bf16_encoder_weights);
-  if (m.enc_out) s.encoder_bf16_bytes += m.enc_out->pack(opt.bf16_encoder_weights);
+  // Each encoder also gets its proj_in table over the source it is given most often (tied encoders:
+  // the LM head, since the output role runs on every new entry).
+  auto table_source = [&](bool output) -> torch::Tensor {
+    if (!opt.proj_in_tables) return {};
+    return output ? m.decoder->lm_head() : m.decoder->embed();
+  };
+  if (m.enc_in) s.encoder_bf16_bytes += m.enc_in->pack(opt.bf16_encoder_weights, table_source(!m.enc_out));
+  if (m.enc_out) s.encoder_bf16_bytes += m.enc_out->pack(opt.bf16_encoder_weights, table_source(true));
+  for (const auto* e : {&m.enc_in, &m.enc_out})
+    if (*e) s.proj_in_table_bytes += (*e)->proj_in_table_bytes();
   return model;
 }
 

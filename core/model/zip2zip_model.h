@@ -28,6 +28,9 @@ struct LoadOptions {
   // Read encoder matrices that are exactly bf16 as bf16 (same results, half the bytes); off only to
   // compare against the f32 reads (tests, benchmarks).
   bool bf16_encoder_weights = true;
+  // Precompute proj_in(source[v]) for every id (res_latent_attn with a latent narrower than the
+  // model; bit-identical, see HyperEncoder::pack); off only to compare (tests, benchmarks).
+  bool proj_in_tables = true;
 };
 
 struct ModelSummary {
@@ -42,7 +45,10 @@ struct ModelSummary {
   std::vector<std::int64_t> eos_ids;
   std::optional<std::int64_t> bos_id;
   std::int64_t decoder_bytes = 0, encoder_params = 0;
-  std::int64_t encoder_bf16_bytes = 0;  // encoder matrices kept in bf16 for the fast path (0: all f32)
+  std::int64_t encoder_bf16_bytes = 0;   // encoder matrices kept in bf16 for the fast path (0: all f32)
+  std::int64_t arena_bytes = 0;          // decoder weights moved into a WeightArena (CPU f32 only)
+  bool arena_huge_pages = false;         // the kernel accepted MADV_HUGEPAGE for that arena
+  std::int64_t proj_in_table_bytes = 0;  // encoders' proj_in tables (LoadOptions::proj_in_tables)
   std::optional<std::filesystem::path> tokenizer_json;
   std::string device = "cpu", dtype = "f32";
   std::vector<std::string> warnings;

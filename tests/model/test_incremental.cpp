@@ -95,3 +95,34 @@ TEST(Bf16EncoderWeights, SameLogitsAsF32Reads) {
   }
   EXPECT_GT(hyper, 0) << "the run should emit hypertokens (encoders exercised)";
 }
+
+// proj_in tables (HyperEncoder::pack): an entry's slots read proj_in(source[id]) from a table made
+// at load time instead of projecting each slot. Fed one code at a time, so every encoder pass has
+// <= 4 rows and both runs use the same kernel: every logit of a 48-step greedy run is bit-identical.
+// The decoder weights of both runs sit in a WeightArena.
+TEST(ProjInTables, SameLogitsAsProjectingEachSlot) {
+  const std::filesystem::path dir = std::filesystem::path(Z2Z_SOURCE_DIR) / "resources/models/demo-zip2zip";
+  LoadOptions tables, plain;
+  plain.proj_in_tables = false;
+  auto a = Zip2ZipModel::load(dir, tables), b = Zip2ZipModel::load(dir, plain);
+  EXPECT_EQ(a->summary().proj_in_table_bytes, 2 * 4096 * 128 * 4);  // input and output encoder, V x H f32
+  EXPECT_EQ(b->summary().proj_in_table_bytes, 0);
+  EXPECT_GE(a->summary().arena_bytes, a->summary().decoder_bytes - 4096 * 256 * 4);  // all but the embedding
+  InferenceSession sa(a), sb(b);
+  const std::vector<std::int32_t> prompt{743, 794, 42, 99, 46, 289, 425, 743, 794, 42};
+  StepResult ra, rb;
+  for (std::int32_t c : prompt) {
+    ra = sa.feed(std::span<const std::int32_t>(&c, 1));
+    rb = sb.feed(std::span<const std::int32_t>(&c, 1));
+  }
+  int hyper = 0;
+  for (int step = 0; step < 48; ++step) {
+    ASSERT_EQ(ra.logits, rb.logits) << "step " << step;
+    const auto best = std::max_element(ra.logits.begin(), ra.logits.end()) - ra.logits.begin();
+    const std::int32_t next = a->index_to_id(best);
+    hyper += !a->is_base_id(next);
+    ra = sa.feed(std::span<const std::int32_t>(&next, 1));
+    rb = sb.feed(std::span<const std::int32_t>(&next, 1));
+  }
+  EXPECT_GT(hyper, 0) << "the run should emit hypertokens (input encoder exercised)";
+}
