@@ -147,7 +147,15 @@ std::int64_t HyperEncoder::pack(bool allow_bf16, const torch::Tensor& source) {
     torch::Tensor* t;
     bool matrix;
   };
-  std::vector<Item> items{{&proj_in_, true}, {&pos_, false}};
+  // proj_in over the whole source matrix, when that is smaller than the source itself (H < Dm).
+  const bool table =
+      type_ == "res_latent_attn" && usable(proj_in_) && proj_in_.dim() == 2 && usable(source) && source.dim() == 2 &&
+      source.size(1) == Dm_ && H_ < Dm_ &&
+      static_cast<std::size_t>(source.size(0)) * static_cast<std::size_t>(H_) * sizeof(float) <= kMaxProjInTableBytes;
+  const std::size_t table_bytes = table ? static_cast<std::size_t>(source.size(0) * H_) * sizeof(float) : 0;
+  std::vector<Item> items;
+  if (!table) items.push_back({&proj_in_, true});
+  items.push_back({&pos_, false});
   for (Layer& L : layers_) {
     for (torch::Tensor* t : {&L.ln1_w, &L.ln1_b}) items.push_back({t, false});
     for (torch::Tensor* t : {&L.wq, &L.wk, &L.wv, &L.wo}) items.push_back({t, true});
@@ -156,6 +164,7 @@ std::int64_t HyperEncoder::pack(bool allow_bf16, const torch::Tensor& source) {
   }
   for (torch::Tensor* t : {&norm_w_, &norm_b_}) items.push_back({t, false});
   items.push_back({&proj_out_, true});
+  if (table) items.push_back({&proj_in_, true});  // read only to make the table, so out of the stream
   std::erase_if(items, [&](const Item& it) { return !usable(*it.t) || (it.matrix && it.t->dim() != 2); });
   // Matrices in bf16 when allowed and every f32 value is exactly bf16 (the low 16 bits are zero).
   std::vector<bool> as_bf16;
@@ -169,11 +178,6 @@ std::int64_t HyperEncoder::pack(bool allow_bf16, const torch::Tensor& source) {
     const auto size = static_cast<std::size_t>(it.matrix ? cpu::packed_size(t.size(0), t.size(1)) : t.numel());
     bytes += WeightArena::footprint(size * (exact ? sizeof(std::uint16_t) : sizeof(float)));
   }
-  // proj_in over the whole source matrix, when that is smaller than the source itself (H < Dm).
-  const bool table =
-      type_ == "res_latent_attn" && usable(proj_in_) && usable(source) && source.size(1) == Dm_ && H_ < Dm_ &&
-      static_cast<std::size_t>(source.size(0)) * static_cast<std::size_t>(H_) * sizeof(float) <= kMaxProjInTableBytes;
-  const std::size_t table_bytes = table ? static_cast<std::size_t>(source.size(0) * H_) * sizeof(float) : 0;
   if (items.empty()) return 0;
   arena_ = std::make_shared<WeightArena>(bytes + WeightArena::footprint(table_bytes));
   std::int64_t bf16_bytes = 0;
