@@ -32,6 +32,7 @@ class WeightArena;
 // Copies the defined, contiguous CPU tensors among `tensors` into one new WeightArena (2 MiB pages
 // where the kernel allows) and points each at its copy; tensors that shared storage (tied weights)
 // share one copy. The tensors keep the arena alive. Returns it (null when there was nothing to move).
+// Throws z2z::Error, with every tensor unchanged, when the arena cannot be mapped.
 std::shared_ptr<WeightArena> move_into_arena(const std::vector<torch::Tensor*>& tensors);
 
 }  // namespace z2z::model

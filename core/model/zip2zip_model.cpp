@@ -305,11 +305,17 @@ std::shared_ptr<Zip2ZipModel> Zip2ZipModel::load(const std::filesystem::path& di
   s.decoder_bytes = m.decoder->parameter_bytes();
   // Every decode step streams all decoder weights: one arena of 2 MiB pages spares the page walks
   // of ~5 400 4 KiB pages per step on the demo-size model (WeightArena, docs/model-engine.md).
-  if (m.device.is_cpu() && m.dtype == torch::kFloat32)
-    if (auto arena = move_into_arena(m.decoder->step_weights())) {
-      s.arena_bytes = static_cast<std::int64_t>(arena->used());
-      s.arena_huge_pages = arena->huge_pages_requested();
+  // If the mapping cannot be made, the weights stay where they are (same results, 4 KiB pages).
+  if (m.device.is_cpu() && m.dtype == torch::kFloat32) {
+    try {
+      if (auto arena = move_into_arena(m.decoder->step_weights())) {
+        s.arena_bytes = static_cast<std::int64_t>(arena->used());
+        s.arena_huge_pages = arena->huge_pages_requested();
+      }
+    } catch (const Error& e) {
+      s.warnings.push_back(fmt::format("decoder weights left in place: {}", e.what()));
     }
+  }
   // The per-entry fast path reads panel-packed copies of the encoder matrices; those that came from
   // bf16 files stay bf16: half the bytes per new hypertoken, bit-identical results (HyperEncoder::pack).
   // Each encoder also gets its proj_in table over the source it is given most often (tied encoders:

@@ -30,6 +30,15 @@ TEST(WeightArena, HandsOutAlignedZeroedBlocksAndRefusesToOverflow) {
   }
 }
 
+TEST(WeightArena, AMappingThatCannotBeMadeIsAClearError) {
+  try {
+    WeightArena a(std::size_t{1} << 60);  // 1 EiB: more address space than the process has
+    FAIL() << "mapping 1 EiB should fail";
+  } catch (const z2z::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("weight arena: cannot map"), std::string::npos) << e.what();
+  }
+}
+
 TEST(WeightArena, MoveKeepsValuesShapesAndTiedStorage) {
   torch::Tensor embed = torch::randn({7, 5}), head = embed, w = torch::randn({3, 4}), none;
   torch::Tensor bias = torch::randn({4});
